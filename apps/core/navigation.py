@@ -1,0 +1,46 @@
+"""The navigation of the page shell: one list, each entry shown to the roles that need it.
+
+Apps add their entries here as they gain pages, with a `visible` rule that reads the user's roles.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.urls import reverse
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+
+def everyone(user) -> bool:
+    return user.is_authenticated
+
+
+def administrators(user) -> bool:
+    return user.is_authenticated and user.is_staff
+
+
+@dataclass(frozen=True)
+class NavItem:
+    label: str | Promise
+    url_name: str
+    icon: str
+    visible: Callable = everyone
+
+
+NAVIGATION: list[NavItem] = [
+    NavItem(_("Workbench"), "core:home", "house"),
+    NavItem(_("API documentation"), "api-docs", "braces", administrators),
+    NavItem(_("Administration"), "admin:index", "gear", administrators),
+]
+
+
+def items_for(user, current_path: str) -> list[dict]:
+    """The entries this user may see, with the one for the current page marked active."""
+    items = []
+    for item in NAVIGATION:
+        if not item.visible(user):
+            continue
+        url = reverse(item.url_name)
+        active = current_path == url if url == "/" else current_path.startswith(url)
+        items.append({"label": item.label, "url": url, "icon": item.icon, "active": active})
+    return items
