@@ -16,7 +16,10 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     "data_folder_in": str(QUEUE_DIR / "messages"),
     "data_folder_out": str(QUEUE_DIR / "messages"),
     "processed_folder": str(QUEUE_DIR / "processed"),
+    "control_folder": str(QUEUE_DIR / "control"),
     "store_processed": False,
 }
 CELERY_RESULT_BACKEND = None
 CELERY_BEAT_SCHEDULE_FILENAME = str(DATA_DIR / "celerybeat-schedule")
+# Static files come straight from the finders (app folders and node_modules); nothing is collected.
+STATIC_ROOT = None

@@ -11,3 +11,5 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 CELERY_TASK_ALWAYS_EAGER = False
 REST_FRAMEWORK = {**REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": {"auth": "1000/min"}}
 REDIS_URL = env.str("REDIS_URL", default="")
+# Static files come straight from the finders (app folders and node_modules); nothing is collected.
+STATIC_ROOT = None

@@ -22,7 +22,12 @@ class Command(BaseCommand):
 
     def handle(self, *args, addr: str, **options):
         transport = getattr(settings, "CELERY_BROKER_TRANSPORT_OPTIONS", {})
-        folders = [settings.MEDIA_ROOT, transport.get("data_folder_in"), transport.get("processed_folder")]
+        folders = [
+            settings.MEDIA_ROOT,
+            transport.get("data_folder_in"),
+            transport.get("processed_folder"),
+            transport.get("control_folder"),
+        ]
         for folder in filter(None, folders):
             os.makedirs(folder, exist_ok=True)
         schedule = getattr(

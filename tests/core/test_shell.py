@@ -1,0 +1,69 @@
+"""The page shell: navigation by role, security headers, static assets from npm, error pages."""
+
+import re
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.urls import reverse
+
+pytestmark = pytest.mark.django_db
+HOME = reverse("core:home")
+
+
+def nav_labels(response) -> list[str]:
+    return [str(item["label"]) for item in response.context["nav_items"]]
+
+
+def test_a_user_without_administration_rights_sees_only_the_workbench(staff_client):
+    response = staff_client.get(HOME)
+    assert response.status_code == 200
+    assert nav_labels(response) == ["工作台"]
+    assert reverse("admin:index") not in response.content.decode()
+
+
+def test_an_administrator_also_sees_administration_and_the_api_docs(client, superuser):
+    client.force_login(superuser)
+    response = client.get(HOME)
+    assert nav_labels(response) == ["工作台", "接口文档", "系统管理"]
+
+
+def test_the_workbench_uses_a_fixed_number_of_queries(staff_client, django_assert_num_queries):
+    staff_client.get(HOME)
+    # session, user, and the session's refresh (saved on every request, in a savepoint)
+    with django_assert_num_queries(5):
+        assert staff_client.get(HOME).status_code == 200
+
+
+def test_pages_carry_a_content_security_policy_and_security_headers(staff_client):
+    response = staff_client.get(HOME)
+    policy = response["Content-Security-Policy"]
+    assert "script-src 'self'" in policy
+    assert "frame-ancestors 'none'" in policy
+    assert response["X-Frame-Options"] == "DENY"
+    assert response["X-Content-Type-Options"] == "nosniff"
+
+
+def test_templates_load_nothing_from_a_cdn_and_have_no_inline_scripts():
+    for template in Path(settings.BASE_DIR, "templates").rglob("*.html"):
+        text = template.read_text(encoding="utf-8")
+        assert not re.search(r'(src|href)="(https?:)?//', text), f"{template} loads from another host"
+        assert not re.search(r"<script(?![^>]*\bsrc=)[^>]*>", text), f"{template} has an inline script"
+
+
+def test_the_shell_references_the_npm_packages(staff_client):
+    page = staff_client.get(HOME).content.decode()
+    for asset in (
+        "vendor/bootstrap/css/bootstrap.min.css",
+        "vendor/htmx/htmx.min.js",
+        "vendor/bootstrap/js/bootstrap.bundle.min.js",
+    ):
+        assert f"/static/{asset}" in page
+    for folder in ("bootstrap/dist", "htmx.org/dist", "echarts/dist", "bootstrap-icons/font"):
+        assert Path(settings.BASE_DIR, "node_modules", folder).is_dir(), f"npm ci did not install {folder}"
+
+
+def test_an_unknown_page_answers_a_chinese_404(staff_client):
+    response = staff_client.get("/no-such-page/")
+    assert response.status_code == 404
+    assert "未找到" in response.content.decode()
