@@ -70,9 +70,11 @@ start_services() {
 }
 
 stop_services() {
+  # Runs from an EXIT trap: a server that already died must not stop the cleanup of the other.
+  set +e
   [ -n "${SERVICES_DIR:-}" ] || return 0
-  [ -f "$SERVICES_DIR/redis.pid" ] && kill "$(cat "$SERVICES_DIR/redis.pid")" 2>/dev/null
-  [ ${#PG_CTL[@]} -gt 0 ] 2>/dev/null && "${PG_CTL[@]}" -m immediate stop >/dev/null 2>&1
+  if [ -f "$SERVICES_DIR/redis.pid" ]; then kill "$(cat "$SERVICES_DIR/redis.pid")" 2>/dev/null; fi
+  if [ ${#PG_CTL[@]} -gt 0 ]; then "${PG_CTL[@]}" -m immediate stop >/dev/null 2>&1; fi
   rm -rf "$SERVICES_DIR"
   SERVICES_DIR=
 }

@@ -14,10 +14,6 @@ from django.db import connection
 
 from apps.accounts.services import user_create
 
-# Playwright's sync API runs an event loop in the test thread; Django's ORM calls from the test itself are
-# still synchronous and safe.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 CHROMIUM_FLAGS = [
@@ -56,6 +52,20 @@ def pytest_runtest_setup(item):
         _require(_redis_available(), "Redis (REDIS_URL)")
     if item.get_closest_marker("browser"):
         _require(shutil.which(CHROMIUM) is not None, f"Chromium ({CHROMIUM})")
+
+
+def pytest_collection_modifyitems(config, items):
+    # Browser tests run last: see _allow_orm_beside_playwright.
+    items.sort(key=lambda item: item.get_closest_marker("browser") is not None)
+
+
+@pytest.fixture(autouse=True)
+def _allow_orm_beside_playwright(request):
+    # Playwright's sync API keeps an event loop in the main thread from the first browser test to the end
+    # of the session, and Django takes that for async code; the ORM calls of tests and their teardown are
+    # still synchronous. Browser tests run last, so every other test keeps Django's guard.
+    if request.node.get_closest_marker("browser"):
+        os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 
 
 @pytest.fixture(scope="session")

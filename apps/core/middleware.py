@@ -18,7 +18,7 @@ def _check_database() -> None:
 
 
 def _check_broker() -> None:
-    client = redis.Redis.from_url(settings.REDIS_URL, socket_connect_timeout=2, socket_timeout=2)
+    client = redis.Redis.from_url(settings.CELERY_BROKER_URL, socket_connect_timeout=2, socket_timeout=2)
     try:
         client.ping()
     finally:

@@ -12,8 +12,8 @@ from kombu import Queue
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
+# Only the process environment: docker compose passes its env file in, systemd its EnvironmentFile.
 env = environ.Env()
-environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
 
 # Runtime data of the embedded default (SQLite file, task queue folders, uploads).
 DATA_DIR = Path(env.str("GRIDGOV_DATA_DIR", default=str(BASE_DIR / "var")))
@@ -210,6 +210,7 @@ SPECTACULAR_SETTINGS = {
     ),
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",

@@ -3,6 +3,8 @@
 from .base import *  # noqa: F403
 from .base import DATA_DIR, env
 
+DATA_DIR.mkdir(parents=True, exist_ok=True)
+
 DEBUG = env.bool("DJANGO_DEBUG", default=True)
 SECRET_KEY = env.str("DJANGO_SECRET_KEY", default="local-only-not-secret-gridgov-development-key-0123456789")
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]"])

@@ -5,6 +5,8 @@ from django.urls import reverse
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
+from apps.accounts.services import api_token_issue
+
 pytestmark = pytest.mark.django_db
 TOKEN = reverse("api:auth-token")
 ME = reverse("api:auth-me")
@@ -101,12 +103,20 @@ def test_an_unknown_api_path_is_a_json_404(staff_client):
 
 
 def test_the_current_user_costs_a_fixed_number_of_queries(api, staff_user, django_assert_num_queries):
-    api.force_authenticate(staff_user)
-    with django_assert_num_queries(0):
+    api.credentials(HTTP_AUTHORIZATION=f"Token {api_token_issue(user=staff_user).key}")
+    with django_assert_num_queries(1):  # the token with its user
         assert api.get(ME).status_code == 200
 
 
-def test_the_schema_documents_the_api_and_the_docs_load_no_cdn(client):
+def test_the_schema_and_docs_need_a_signed_in_user(client):
+    assert client.get(reverse("api-schema")).status_code == 401
+    response = client.get(reverse("api-docs"))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("accounts:login"))
+
+
+def test_the_schema_documents_the_api_and_the_docs_load_no_cdn(staff_client):
+    client = staff_client
     schema = client.get(reverse("api-schema"), headers={"accept": "application/json"})
     assert schema.status_code == 200
     paths = schema.json()["paths"]

@@ -3,6 +3,7 @@
 from datetime import timedelta
 
 import pytest
+from django.conf import settings
 from django.contrib.sessions.models import Session
 from django.urls import reverse
 from django.utils import timezone
@@ -72,12 +73,34 @@ def test_a_lockout_is_per_username(client, staff_user, superuser, password, sett
     assert response.status_code == 302
 
 
-def test_an_expired_session_says_so(client, staff_user):
-    client.force_login(staff_user)
-    Session.objects.update(expire_date=timezone.now() - timedelta(seconds=1))
+def test_an_expired_session_says_so_when_the_browser_dropped_the_cookie(client, staff_user, password):
+    client.post(LOGIN, {"username": "street", "password": password})
+    # At expiry the browser forgets the session cookie; the signed-in marker outlives it.
+    del client.cookies[settings.SESSION_COOKIE_NAME]
     response = client.get(HOME, follow=True)
     assert response.redirect_chain[-1][0].startswith(LOGIN)
     assert messages_of(response) == ["您的登录已过期，请重新登录。"]
+    # Said once: the marker is gone, so the next visit is an ordinary one.
+    assert messages_of(client.get(HOME, follow=True)) == []
+
+
+def test_an_expired_session_says_so_when_the_server_expired_it(client, staff_user, password):
+    client.post(LOGIN, {"username": "street", "password": password})
+    Session.objects.update(expire_date=timezone.now() - timedelta(seconds=1))
+    response = client.get(HOME, follow=True)
+    assert messages_of(response) == ["您的登录已过期，请重新登录。"]
+
+
+def test_a_first_visit_is_not_called_an_expired_session(client):
+    assert messages_of(client.get(HOME, follow=True)) == []
+
+
+def test_signing_out_of_an_expired_session_still_ends_on_the_login_page(client, staff_user, password):
+    client.post(LOGIN, {"username": "street", "password": password})
+    Session.objects.all().delete()
+    response = client.post(reverse("accounts:logout"), follow=True)
+    assert response.redirect_chain[-1][0] == LOGIN
+    assert messages_of(response) == ["您已退出登录。"]
 
 
 def test_signing_out_needs_a_post_and_says_goodbye(staff_client):
@@ -105,6 +128,17 @@ def test_password_change_validates_and_keeps_the_user_signed_in(staff_client, st
     assert response.redirect_chain == [(HOME, 302)]
     assert messages_of(response) == ["密码已修改。"]
     assert User.objects.get(pk=staff_user.pk).check_password(new)
+
+
+def test_guessing_the_old_password_is_throttled_like_signing_in(staff_client, staff_user, password, settings):
+    new = "a-much-Longer-passphrase-42"
+    url = reverse("accounts:password_change")
+    for _attempt in range(settings.AXES_FAILURE_LIMIT):
+        staff_client.post(url, {"old_password": "guess", "new_password1": new, "new_password2": new})
+    response = staff_client.post(url, {"old_password": password, "new_password1": new, "new_password2": new})
+    assert response.status_code == 429
+    staff_user.refresh_from_db()
+    assert staff_user.check_password(password)
 
 
 def test_a_wrong_old_password_changes_nothing(staff_client, staff_user, password):

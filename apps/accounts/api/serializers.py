@@ -1,15 +1,8 @@
 from django.contrib.auth import authenticate
 from django.utils.translation import gettext_lazy as _
-from rest_framework import serializers, status
-from rest_framework.exceptions import APIException
+from rest_framework import serializers
 
-from apps.accounts.lockout import lockout_message
 from apps.accounts.models import User
-
-
-class LockedOut(APIException):
-    status_code = status.HTTP_429_TOO_MANY_REQUESTS
-    default_code = "locked_out"
 
 
 class TokenRequestSerializer(serializers.Serializer):
@@ -19,12 +12,14 @@ class TokenRequestSerializer(serializers.Serializer):
     )
 
     def validate(self, attrs):
-        # The request goes to authenticate() so that django-axes counts and throttles failures here too.
-        http_request = self.context["request"]._request
-        user = authenticate(request=http_request, username=attrs["username"], password=attrs["password"])
-        if getattr(http_request, "axes_locked_out", False):
-            raise LockedOut(lockout_message())
-        if user is None or not user.is_active:
+        # Django's own request goes to authenticate(): django-axes counts the failure on it, and its
+        # middleware answers a locked-out username with apps.accounts.lockout.locked_out (429).
+        user = authenticate(
+            request=self.context["request"]._request,
+            username=attrs["username"],
+            password=attrs["password"],
+        )
+        if user is None:
             raise serializers.ValidationError(
                 _("The username or password is incorrect."), code="invalid_credentials"
             )

@@ -14,6 +14,10 @@ from apps.core.demo import DEMO_LOGINS, DEMO_PASSWORD
 STOP_TIMEOUT = 15
 
 
+def _interrupt(signum, frame):
+    raise KeyboardInterrupt
+
+
 class Command(BaseCommand):
     help = "Run the web server and a Celery worker with embedded beat; Ctrl-C stops both."
 
@@ -55,6 +59,9 @@ class Command(BaseCommand):
                 "INFO",
             ],
         }
+        # Closing the terminal or `kill` must stop the children too, as Ctrl-C does.
+        for signum in (signal.SIGTERM, signal.SIGHUP):
+            signal.signal(signum, _interrupt)
         processes = {}
         try:
             for name, command in commands.items():
