@@ -59,8 +59,9 @@ class Command(BaseCommand):
                 "INFO",
             ],
         }
-        # Closing the terminal or `kill` must stop the children too, as Ctrl-C does.
-        for signum in (signal.SIGTERM, signal.SIGHUP):
+        # Ctrl-C, closing the terminal or `kill` all stop the children. SIGINT is handled explicitly too,
+        # because a shell that starts us in the background hands it down ignored.
+        for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
             signal.signal(signum, _interrupt)
         processes = {}
         try:
@@ -95,12 +96,18 @@ class Command(BaseCommand):
             "",
         ]
         self.stdout.write("\n".join(str(line) for line in lines))
+        self.stdout.flush()
 
     def _stop(self, processes: dict) -> None:
-        for process in processes.values():
-            if process.poll() is None:
-                # What a terminal's Ctrl-C does: every process of the group (reloader, pool) is told at once.
-                os.killpg(process.pid, signal.SIGINT)
+        for name, process in processes.items():
+            if process.poll() is not None:
+                continue
+            if name == "web":
+                # The autoreloader and the server it runs share the group; both just end.
+                os.killpg(process.pid, signal.SIGTERM)
+            else:
+                # Celery's main process shuts down warmly and stops its own pool and beat.
+                process.terminate()
         deadline = time.monotonic() + STOP_TIMEOUT
         for process in processes.values():
             try:
