@@ -21,7 +21,13 @@ import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
 PYTHON = sys.executable
+
+from apps.core.demo import DEMO_LOGINS, DEMO_PASSWORD  # noqa: E402 - after the project is on the path
+
+# The demo login the smoke run signs in with: a user without administration rights.
+LOGIN = next(login for login in DEMO_LOGINS if not login.is_superuser)
 
 
 def free_port() -> int:
@@ -68,7 +74,9 @@ def run_smoke(data_dir: Path, log_path: Path) -> None:
     output = log_path.read_text()
     print(output[-3000:])
     check("celery@" in output and "ready" in output, "the Celery worker started on the filesystem broker")
-    check(server.returncode == 0 and "GridGov stopped." in output, "Ctrl-C stops the server and the worker")
+    check(
+        server.returncode == 0 and "网格治理平台已停止。" in output, "Ctrl-C stops the server and the worker"
+    )
 
 
 def exercise(server: subprocess.Popen, base: str) -> None:
@@ -90,11 +98,11 @@ def exercise(server: subprocess.Popen, base: str) -> None:
     check("网格治理平台" in login_page and "登录" in login_page, "the login page is in Simplified Chinese")
     token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', login_page).group(1)
     form = urllib.parse.urlencode(
-        {"csrfmiddlewaretoken": token, "username": "street", "password": "gridgov-demo", "next": "/"}
+        {"csrfmiddlewaretoken": token, "username": LOGIN.username, "password": DEMO_PASSWORD, "next": "/"}
     ).encode()
     request = urllib.request.Request(f"{base}/accounts/login/", data=form, headers={"Referer": base})
     home = opener.open(request, timeout=10).read().decode()
-    check("工作台" in home and "王晓明" in home, "the demo user signs in and sees the shell")
+    check("工作台" in home and LOGIN.full_name in home, "the demo user signs in and sees the shell")
     css = opener.open(f"{base}/static/vendor/bootstrap/css/bootstrap.min.css", timeout=10)
     check(css.status == 200, "front-end packages from npm are served")
     time.sleep(3)

@@ -6,6 +6,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils.translation import ngettext
 
+from apps.core.api import is_api_request
 from apps.core.api.errors import error_body
 
 
@@ -21,7 +22,7 @@ def lockout_message() -> str:
 def locked_out(request: HttpRequest, response=None, credentials=None) -> HttpResponse:
     """AXES_LOCKOUT_CALLABLE: the login page with the reason, or the API's error format."""
     message = lockout_message()
-    if request.path_info.startswith("/api/"):
+    if is_api_request(request):
         return JsonResponse(error_body(code="locked_out", message=message), status=429)
     context = {"form": AuthenticationForm(request), "locked_out_message": message}
     return render(request, "accounts/login.html", context, status=429)

@@ -1,7 +1,7 @@
 """The demo data that `make run` loads: who can sign in, with which password.
 
-Later capabilities grow this (areas, roles, cases …); `seed_demo` creates what is missing and never
-changes what exists, so running it again keeps every change made through the interface.
+Later capabilities grow this (areas, roles, cases …). `demo_seed` in apps.core.services creates what is
+missing and never changes what exists, so running it again keeps every change made through the interface.
 """
 
 from dataclasses import dataclass
@@ -20,6 +20,6 @@ class DemoLogin:
 
 
 DEMO_LOGINS = [
-    DemoLogin("admin", "系统管理员", _("system administrator"), is_superuser=True),
+    DemoLogin("admin", "陈志远", _("system administrator"), is_superuser=True),
     DemoLogin("street", "王晓明", _("street staff")),
 ]

@@ -9,6 +9,8 @@ from django.http import HttpResponse
 from django.middleware.locale import LocaleMiddleware
 from django.utils import translation
 
+from apps.core.api import is_api_request
+
 HEALTH_PATH = "/healthz"
 
 
@@ -63,7 +65,7 @@ class LanguageMiddleware(LocaleMiddleware):
     """
 
     def process_request(self, request):
-        if request.path_info.startswith("/api/"):
+        if is_api_request(request):
             return super().process_request(request)
         chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME, "")
         try:

@@ -6,19 +6,16 @@ from django.template import loader
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import requires_csrf_token
 
-from .api.errors import error_body
+from apps.core.api import is_api_request
+from apps.core.api.errors import error_body
 
 
 def home(request: HttpRequest) -> HttpResponse:
     return render(request, "core/home.html")
 
 
-def _is_api(request: HttpRequest) -> bool:
-    return request.path_info.startswith("/api/")
-
-
 def _error(request: HttpRequest, status: int, code: str, message: str, template: str) -> HttpResponse:
-    if _is_api(request):
+    if is_api_request(request):
         return JsonResponse(error_body(code=code, message=message), status=status)
     return render(request, template, {"message": message}, status=status)
 
@@ -41,6 +38,6 @@ def page_not_found(request: HttpRequest, exception: Exception | None = None) -> 
 def server_error(request: HttpRequest) -> HttpResponse:
     # Rendered without the request's context: the database or the session may be what failed.
     message = _("Something went wrong on our side; it has been logged.")
-    if _is_api(request):
+    if is_api_request(request):
         return JsonResponse(error_body(code="server_error", message=message), status=500)
     return HttpResponse(loader.render_to_string("500.html", {"message": message}), status=500)

@@ -146,7 +146,7 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "/static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+# Only production collects static files (STATIC_ROOT there); elsewhere they come from the finders.
 STATICFILES_DIRS = [
     BASE_DIR / "static",
     # Front-end packages installed by npm (package.json); served from here, never from a CDN.

@@ -3,8 +3,6 @@
 from .base import *  # noqa: F403
 from .base import DATA_DIR, env
 
-DATA_DIR.mkdir(parents=True, exist_ok=True)
-
 DEBUG = env.bool("DJANGO_DEBUG", default=True)
 SECRET_KEY = env.str("DJANGO_SECRET_KEY", default="local-only-not-secret-gridgov-development-key-0123456789")
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]"])
@@ -21,7 +19,8 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     "control_folder": str(QUEUE_DIR / "control"),
     "store_processed": False,
 }
+# The data folder and the queue's folders must exist before the first command (migrate) runs.
+for folder in (QUEUE_DIR / "messages", QUEUE_DIR / "processed", QUEUE_DIR / "control"):
+    folder.mkdir(parents=True, exist_ok=True)
 CELERY_RESULT_BACKEND = None
 CELERY_BEAT_SCHEDULE_FILENAME = str(DATA_DIR / "celerybeat-schedule")
-# Static files come straight from the finders (app folders and node_modules); nothing is collected.
-STATIC_ROOT = None

@@ -7,7 +7,7 @@ from cryptography.fernet import Fernet
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .base import REST_FRAMEWORK, env
+from .base import BASE_DIR, FIELD_ENCRYPTION_KEY, REDIS_URL, REST_FRAMEWORK, env
 
 REQUIRED = [
     "DJANGO_SECRET_KEY",
@@ -24,10 +24,8 @@ if missing:
         + ". See the Configuration section of README.md and .env.example."
     )
 
+# base.py has read every one of them (and DATABASE_URL into DATABASES); here they are only checked.
 DEBUG = False
-SECRET_KEY = env.str("DJANGO_SECRET_KEY")
-ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS")
-FIELD_ENCRYPTION_KEY = env.str("FIELD_ENCRYPTION_KEY")
 try:
     Fernet(FIELD_ENCRYPTION_KEY)
 except ValueError as exc:
@@ -36,13 +34,6 @@ except ValueError as exc:
         "as made by cryptography's Fernet.generate_key(); see README.md, Configuration."
     ) from exc
 
-DATABASES = {"default": env.db("DATABASE_URL")}
-DATABASES["default"]["CONN_MAX_AGE"] = env.int("DJANGO_CONN_MAX_AGE", default=60)
-DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
-
-REDIS_URL = env.str("REDIS_URL")
-CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default=REDIS_URL)
-CELERY_RESULT_BACKEND = env.str("CELERY_RESULT_BACKEND", default=REDIS_URL)
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
 CACHES = {
     "default": {
@@ -53,6 +44,7 @@ CACHES = {
 }
 # Lockouts must hold across gunicorn workers and machines, so axes keeps them in the database (default).
 
+STATIC_ROOT = BASE_DIR / "staticfiles"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
@@ -74,4 +66,3 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 SECURE_HSTS_PRELOAD = True
 SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
-CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])

@@ -1,7 +1,6 @@
 """Settings for pytest. `make test` exports DATABASE_URL and REDIS_URL of throwaway servers."""
 
 from .base import *  # noqa: F403
-from .base import env
 
 DEBUG = False
 SECRET_KEY = "test-only-gridgov-secret-key-that-is-long-enough-0123456789abcdef"  # noqa: S105
@@ -10,6 +9,3 @@ FIELD_ENCRYPTION_KEY = "dGVzdC1vbmx5LWdyaWRnb3YtZmllbGQta2V5LTAxMjM="
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 CELERY_TASK_ALWAYS_EAGER = False
 REST_FRAMEWORK = {**REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": {"auth": "1000/min"}}
-REDIS_URL = env.str("REDIS_URL", default="")
-# Static files come straight from the finders (app folders and node_modules); nothing is collected.
-STATIC_ROOT = None

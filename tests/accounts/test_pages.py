@@ -33,7 +33,7 @@ def test_the_language_switch_turns_the_pages_english(client):
     page = response.content.decode()
     assert '<html lang="en">' in page
     assert "Sign in" in page
-    assert "网格治理平台" not in page.split("<body")[1].split("English")[0]
+    assert "网格治理平台" not in page
 
 
 def test_anonymous_visitors_are_sent_to_the_login_page(client):

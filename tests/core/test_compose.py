@@ -204,6 +204,13 @@ def test_web_runs_gunicorn_on_the_wsgi_application(services):
     assert "config.wsgi:application" in command, f"web must serve config.wsgi:application, runs {command}"
 
 
+def test_gunicorn_is_published_on_loopback_only(services):
+    # The settings trust X-Forwarded-Proto and X-Forwarded-For, so only the proxy on the host may reach it.
+    ports = [str(port) for port in services["web"].get("ports", [])]
+    assert ports, "web publishes no port for the reverse proxy"
+    assert all(port.startswith("127.0.0.1:") for port in ports), f"web publishes {ports} beyond loopback"
+
+
 def test_worker_consumes_exactly_the_configured_queues(services):
     workers = [name for name, service in services.items() if is_worker(command_of(service))]
     assert workers == ["worker"], f"expected one Celery worker service, found {workers}"

@@ -8,6 +8,7 @@ import time
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 
 from apps.core.demo import DEMO_LOGINS, DEMO_PASSWORD
 
@@ -25,18 +26,6 @@ class Command(BaseCommand):
         parser.add_argument("--addr", default="127.0.0.1:8000", help="host:port for the web server")
 
     def handle(self, *args, addr: str, **options):
-        transport = getattr(settings, "CELERY_BROKER_TRANSPORT_OPTIONS", {})
-        folders = [
-            settings.MEDIA_ROOT,
-            transport.get("data_folder_in"),
-            transport.get("processed_folder"),
-            transport.get("control_folder"),
-        ]
-        for folder in filter(None, folders):
-            os.makedirs(folder, exist_ok=True)
-        schedule = getattr(
-            settings, "CELERY_BEAT_SCHEDULE_FILENAME", str(settings.DATA_DIR / "celerybeat-schedule")
-        )
         python = sys.executable
         queues = ",".join(queue.name for queue in settings.CELERY_TASK_QUEUES)
         commands = {
@@ -49,8 +38,6 @@ class Command(BaseCommand):
                 "config",
                 "worker",
                 "--beat",
-                "--schedule",
-                schedule,
                 "--queues",
                 queues,
                 "--concurrency",
@@ -74,25 +61,28 @@ class Command(BaseCommand):
             while True:
                 for name, process in processes.items():
                     if process.poll() is not None:
-                        raise CommandError(f"The {name} process stopped (exit code {process.returncode}).")
+                        raise CommandError(
+                            _("The %(name)s process stopped (exit code %(code)s).")
+                            % {"name": name, "code": process.returncode}
+                        )
                 time.sleep(0.5)
         except KeyboardInterrupt:
-            self.stdout.write("\nStopping GridGov …")
+            self.stdout.write("\n" + _("Stopping GridGov …"))
         finally:
             self._stop(processes)
-        self.stdout.write(self.style.SUCCESS("GridGov stopped."))
+        self.stdout.write(self.style.SUCCESS(_("GridGov stopped.")))
 
     def _announce(self, addr: str) -> None:
         width = max(len(login.username) for login in DEMO_LOGINS)
         lines = [
             "",
-            self.style.SUCCESS(f"GridGov 网格治理平台 is starting at http://{addr}/"),
-            f"Demo logins (password for all: {DEMO_PASSWORD}):",
+            self.style.SUCCESS(_("GridGov is starting at %(url)s") % {"url": f"http://{addr}/"}),
+            _("Demo logins (password for all: %(password)s):") % {"password": DEMO_PASSWORD},
             *(
                 f"  {login.username.ljust(width)}  {login.full_name} ({login.description})"
                 for login in DEMO_LOGINS
             ),
-            "Press Ctrl-C to stop the web server and the worker.",
+            _("Press Ctrl-C to stop the web server and the worker."),
             "",
         ]
         self.stdout.write("\n".join(str(line) for line in lines))

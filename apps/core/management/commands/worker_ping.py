@@ -1,6 +1,7 @@
 import uuid
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 
 from apps.core.tasks import ping
 
@@ -16,7 +17,9 @@ class Command(BaseCommand):
         try:
             answer = ping.delay(token).get(timeout=timeout)
         except Exception as exc:
-            raise CommandError(f"No worker answered within {timeout:g} s: {exc}") from exc
+            raise CommandError(
+                _("No worker answered within %(seconds)g s: %(error)s") % {"seconds": timeout, "error": exc}
+            ) from exc
         if answer != f"pong:{token}":
-            raise CommandError(f"Unexpected answer from the worker: {answer!r}")
-        self.stdout.write(self.style.SUCCESS("A worker answered."))
+            raise CommandError(_("Unexpected answer from the worker: %(answer)r") % {"answer": answer})
+        self.stdout.write(self.style.SUCCESS(_("A worker answered.")))
