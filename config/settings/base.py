@@ -42,6 +42,10 @@ INSTALLED_APPS = [
     "axes",
     "apps.core",
     "apps.accounts",
+    "apps.areas",
+    "apps.departments",
+    "apps.party",
+    "apps.cases",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,66 @@
+"""The roles a user can hold, the level of area each is held for, and what each may do.
+
+A permission is "<resource>.<action>"; `restrict(user, action)` on a model whose `scope_resource` is
+"area" asks for "area.view" or "area.change". Keeping the whole table here makes the access rules of
+GridGov one readable page.
+"""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from apps.areas.choices import AreaLevel
+
+
+class Role(models.TextChoices):
+    DISTRICT_COMMAND = "district_command", _("district command")
+    STREET_STAFF = "street_staff", _("street staff")
+    COMMUNITY_WORKER = "community_worker", _("community worker")
+    GRID_HEAD = "grid_head", _("grid head")
+    GRID_WORKER = "grid_worker", _("grid worker")
+    BUILDING_LEADER = "building_leader", _("building leader")
+    DEPARTMENT_HANDLER = "department_handler", _("department handler")
+    PARTY_SECRETARY = "party_secretary", _("party secretary")
+    AUDITOR = "auditor", _("auditor")
+    SYSTEM_ADMIN = "system_admin", _("system administrator")
+
+
+class BuildingLeaderKind(models.TextChoices):
+    GROUP = "group", _("building group leader (楼组长)")
+    BUILDING = "building", _("building leader (楼长)")
+    UNIT = "unit", _("unit leader (单元长)")
+    HOUSEHOLD = "household", _("central household leader (中心户长)")
+
+
+# The levels of area each role may be held for; None means the role is held for a department instead.
+ROLE_LEVELS: dict[str, tuple[int, ...] | None] = {
+    Role.DISTRICT_COMMAND: (AreaLevel.DISTRICT,),
+    Role.STREET_STAFF: (AreaLevel.STREET,),
+    Role.COMMUNITY_WORKER: (AreaLevel.COMMUNITY,),
+    Role.GRID_HEAD: (AreaLevel.GRID,),
+    Role.GRID_WORKER: (AreaLevel.GRID,),
+    Role.BUILDING_LEADER: (AreaLevel.BUILDING,),
+    Role.DEPARTMENT_HANDLER: None,
+    Role.PARTY_SECRETARY: tuple(AreaLevel.values),
+    Role.AUDITOR: (AreaLevel.DISTRICT, AreaLevel.STREET),
+    Role.SYSTEM_ADMIN: (AreaLevel.DISTRICT,),
+}
+
+_VIEW_ALL = {"area.view", "department.view", "party.view", "role.view"}
+
+PERMISSIONS: dict[str, frozenset[str]] = {
+    Role.DISTRICT_COMMAND: frozenset(_VIEW_ALL | {"area.change", "department.change", "role.change"}),
+    Role.STREET_STAFF: frozenset(_VIEW_ALL | {"area.change", "department.change", "role.change"}),
+    Role.COMMUNITY_WORKER: frozenset(_VIEW_ALL | {"area.change"}),
+    Role.GRID_HEAD: frozenset(_VIEW_ALL),
+    Role.GRID_WORKER: frozenset({"area.view", "department.view", "party.view"}),
+    Role.BUILDING_LEADER: frozenset({"area.view", "party.view"}),
+    Role.DEPARTMENT_HANDLER: frozenset({"area.view", "department.view"}),
+    Role.PARTY_SECRETARY: frozenset({"area.view", "department.view", "party.view", "party.change"}),
+    Role.AUDITOR: frozenset(_VIEW_ALL),
+    Role.SYSTEM_ADMIN: frozenset(
+        _VIEW_ALL | {"area.change", "department.change", "party.change", "role.change", "standard.change"}
+    ),
+}
+
+# The role a user lands on when they hold several: the first in this order.
+ROLE_ORDER = list(Role.values)

@@ -1,0 +1,127 @@
+"""Who may see and change what: the one scoping mechanism of GridGov (backbone decision 3).
+
+Every scoped model's queryset has `restrict(user, action)`. It asks the user's `Scope` which areas the
+user holds the permission "<model.scope_resource>.<action>" for, and lets the model turn those areas into
+one filter (`scope_filter`), normally an equality on a copied ancestor column. Pages, API endpoints,
+exports, counts, form choices and serializer lookups all start from `restrict`; a row outside it does
+not exist for that user, so out of scope answers exactly like "not found".
+"""
+
+from dataclasses import dataclass, field
+from functools import reduce
+from operator import or_
+
+from django.db import models
+from django.db.models import Q
+
+from apps.areas.choices import LEVEL_FIELDS
+
+from .roles import PERMISSIONS, Role
+
+VIEW = "view"
+CHANGE = "change"
+
+
+@dataclass(frozen=True)
+class Grant:
+    """One role a user holds, with the area it covers (a department handler's: the areas served)."""
+
+    role: str
+    areas: tuple[tuple[int, int], ...]  # (level, area id) of each subtree covered
+    ancestors: frozenset[int]  # ids of the areas above the covered ones
+    department_id: int | None = None
+
+
+@dataclass
+class Scope:
+    unrestricted: bool = False
+    grants: list[Grant] = field(default_factory=list)
+
+    def _granting(self, permission: str) -> list[Grant]:
+        return [grant for grant in self.grants if permission in PERMISSIONS[grant.role]]
+
+    def allows(self, permission: str) -> bool:
+        return self.unrestricted or bool(self._granting(permission))
+
+    def areas(self, permission: str) -> list[tuple[int, int]]:
+        """(level, area id) of every subtree in which the user holds `permission`."""
+        return sorted({area for grant in self._granting(permission) for area in grant.areas})
+
+    def ancestors(self, permission: str) -> set[int]:
+        return {area_id for grant in self._granting(permission) for area_id in grant.ancestors}
+
+    def departments(self, permission: str) -> list[int]:
+        return sorted({g.department_id for g in self._granting(permission) if g.department_id})
+
+    def roles(self) -> list[str]:
+        return sorted({grant.role for grant in self.grants}, key=list(Role.values).index)
+
+
+def subtree_filter(areas: list[tuple[int, int]], prefix: str = "") -> Q | None:
+    """Rows whose copied ancestor at the area's level is the area: the union of the subtrees."""
+    if not areas:
+        return None
+    return reduce(or_, (Q(**{f"{prefix}{LEVEL_FIELDS[level]}_id": area_id}) for level, area_id in areas))
+
+
+def _load(user) -> Scope:
+    from .models import RoleAssignment  # noqa: PLC0415 - the models import this module
+
+    if not user.is_authenticated or not user.is_active:
+        return Scope()
+    if user.is_superuser:
+        return Scope(unrestricted=True)
+    assignments = list(
+        RoleAssignment.objects.active()
+        .filter(user=user)
+        .select_related("area", "department")
+        .prefetch_related("department__served_areas")
+    )
+    grants = []
+    for assignment in assignments:
+        if assignment.department_id:
+            served = assignment.department.served_areas.all()
+            grants.append(
+                Grant(
+                    role=assignment.role,
+                    areas=tuple((area.level, area.id) for area in served),
+                    ancestors=frozenset(ancestor for area in served for ancestor in area.ancestor_ids),
+                    department_id=assignment.department_id,
+                )
+            )
+        elif assignment.area_id:
+            area = assignment.area
+            grants.append(
+                Grant(
+                    role=assignment.role,
+                    areas=((area.level, area.id),),
+                    ancestors=frozenset(area.ancestor_ids),
+                )
+            )
+    return Scope(grants=grants)
+
+
+def user_scope(user) -> Scope:
+    """The user's scope, loaded once per user object (that is, once per request)."""
+    scope = getattr(user, "_gridgov_scope", None)
+    if scope is None:
+        scope = _load(user)
+        if user.is_authenticated:
+            user._gridgov_scope = scope
+    return scope
+
+
+def forget_scope(user) -> None:
+    """Drop the cached scope after the user's roles changed."""
+    user.__dict__.pop("_gridgov_scope", None)
+
+
+class RestrictedQuerySet(models.QuerySet):
+    """The queryset of every scoped model."""
+
+    def restrict(self, user, action: str = VIEW):
+        scope = user_scope(user)
+        if scope.unrestricted:
+            return self
+        condition = self.model.scope_filter(scope, action)
+        return self.none() if condition is None else self.filter(condition)

@@ -1,0 +1,345 @@
+"""Writes to the grid: create, update, rename, move, split and merge areas, each keeping history.
+
+Rows placed in areas (every `PlacedInArea` model) copy their ancestors' ids. When the tree changes, those
+copies follow in the same transaction: one UPDATE per model, filtered on the indexed ancestor column of
+the area that moved. A re-gridding is rare and touches one subtree, so doing it at once keeps every scope
+filter exact at every moment, with no window in which a row answers to its old street.
+"""
+
+from collections.abc import Iterable
+
+from django.apps import apps
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import F, Value
+from django.db.models.functions import Concat, Substr
+from django.utils.translation import gettext as _
+
+from apps.accounts.scope import subtree_filter, user_scope
+
+from .choices import DEFAULT_KIND, KIND_LEVEL, LEVEL_FIELDS, AreaChangeKind, AreaLevel
+from .models import Area, AreaChange, GridStandard, PlacedInArea
+
+
+def placed_models() -> list[type[PlacedInArea]]:
+    """Every model, other than Area, whose rows copy their area's ancestors."""
+    return [
+        model
+        for model in apps.get_models()
+        if issubclass(model, PlacedInArea) and model is not Area and not model._meta.abstract
+    ]
+
+
+def _record(*, area: Area, kind: str, actor, data: dict | None = None, reason: str = "") -> AreaChange:
+    return AreaChange.objects.create(area=area, kind=kind, actor=actor, data=data or {}, reason=reason)
+
+
+def check_may_change_below(*, actor, parent: Area | None) -> None:
+    """The actor may create or change areas below `parent` (a new district needs a system-wide admin).
+    No actor means the system itself: the demo seed and data migrations."""
+    scope = user_scope(actor) if actor is not None else None
+    if scope is None or scope.unrestricted:
+        return
+    condition = subtree_filter(scope.areas("area.change"))
+    if parent is None or condition is None or not Area.objects.filter(condition, pk=parent.pk).exists():
+        raise ValidationError(_("You may not change areas there."))
+
+
+def _check_kind(*, level: int, kind: str) -> str:
+    kind = kind or DEFAULT_KIND[level]
+    if KIND_LEVEL.get(kind) != level:
+        raise ValidationError(
+            {
+                "kind": _("This kind of area does not belong at the level of a %(level)s.")
+                % {"level": AreaLevel(level).label}
+            }
+        )
+    return kind
+
+
+def _check_code_free(code: str, *, exclude: int | None = None) -> None:
+    if Area.objects.filter(code=code).exclude(pk=exclude).exists():
+        raise ValidationError({"code": _("An area with the code %(code)s already exists.") % {"code": code}})
+
+
+@transaction.atomic
+def area_create(
+    *,
+    actor,
+    parent: Area | None,
+    name: str,
+    code: str,
+    kind: str = "",
+    households: int = 0,
+    population: int = 0,
+    boundary: dict | None = None,
+    centre_lng: float | None = None,
+    centre_lat: float | None = None,
+) -> Area:
+    if parent is not None and parent.level >= AreaLevel.BUILDING:
+        raise ValidationError({"parent": _("A building cannot have areas below it.")})
+    if parent is not None and not parent.is_active:
+        raise ValidationError({"parent": _("This area has been merged away and takes no new areas.")})
+    check_may_change_below(actor=actor, parent=parent)
+    level = parent.level + 1 if parent else AreaLevel.DISTRICT
+    kind = _check_kind(level=level, kind=kind)
+    _check_code_free(code)
+    area = Area(
+        parent=parent,
+        level=level,
+        kind=kind,
+        code=code,
+        name=name,
+        path="",
+        households=households,
+        population=population,
+        boundary=boundary,
+        centre_lng=centre_lng,
+        centre_lat=centre_lat,
+    )
+    area.copy_ancestors(parent)
+    area.full_clean(exclude=["path"])
+    area.save()
+    area.path = f"{parent.path if parent else '/'}{area.pk}/"
+    setattr(area, f"{LEVEL_FIELDS[level]}_id", area.pk)
+    area.save(update_fields=["path", LEVEL_FIELDS[level]])
+    _record(area=area, kind=AreaChangeKind.CREATE, actor=actor, data={"code": code, "name": name})
+    return area
+
+
+UPDATABLE = ("name", "kind", "households", "population", "boundary", "centre_lng", "centre_lat")
+
+
+@transaction.atomic
+def area_update(*, actor, area: Area, reason: str = "", **changes) -> Area:
+    """Change an area's name, kind, figures, boundary or centre. The code and the place stay."""
+    unknown = set(changes) - set(UPDATABLE)
+    if unknown:
+        raise ValidationError(
+            _("These fields cannot be changed here: %(fields)s") % {"fields": ", ".join(unknown)}
+        )
+    check_may_change_below(actor=actor, parent=area.parent)
+    area = Area.objects.select_for_update().get(pk=area.pk)
+    if "kind" in changes:
+        changes["kind"] = _check_kind(level=area.level, kind=changes["kind"])
+    before = {field: getattr(area, field) for field in changes}
+    changed = {field: value for field, value in changes.items() if before[field] != value}
+    if not changed:
+        return area
+    for field, value in changed.items():
+        setattr(area, field, value)
+    area.full_clean()
+    area.save(update_fields=[*changed, "updated_at"])
+    kind = AreaChangeKind.RENAME if set(changed) == {"name"} else AreaChangeKind.UPDATE
+    data = {
+        field: {"from": before[field], "to": value} for field, value in changed.items() if field != "boundary"
+    }
+    if "boundary" in changed:
+        data["boundary"] = {"changed": True}
+    _record(area=area, kind=kind, actor=actor, data=data, reason=reason)
+    return area
+
+
+def _reparent_subtree(*, area: Area, new_parent: Area) -> None:
+    """Rewrite the paths and ancestor copies of `area`'s subtree, and of every row placed in it."""
+    level_field = LEVEL_FIELDS[area.level]
+    old_path, new_path = area.path, f"{new_parent.path}{area.pk}/"
+    upper = {
+        f"{LEVEL_FIELDS[level]}_id": getattr(new_parent, f"{LEVEL_FIELDS[level]}_id")
+        for level in range(AreaLevel.DISTRICT, area.level)
+    }
+    Area.objects.filter(pk=area.pk).update(parent=new_parent)
+    Area.objects.filter(**{f"{level_field}_id": area.pk}).update(
+        path=Concat(Value(new_path), Substr("path", len(old_path) + 1)), **upper
+    )
+    for model in placed_models():
+        model.objects.filter(**{f"{level_field}_id": area.pk}).update(**upper)
+
+
+def _lock(areas: Iterable[Area]) -> list[Area]:
+    return list(Area.objects.select_for_update().filter(pk__in=[area.pk for area in areas]).order_by("pk"))
+
+
+@transaction.atomic
+def area_move(*, actor, area: Area, new_parent: Area, reason: str = "") -> Area:
+    """Place an area (with everything below it) under another parent one level above it."""
+    area, new_parent = (
+        Area.objects.select_for_update().get(pk=area.pk),
+        Area.objects.select_for_update().get(pk=new_parent.pk),
+    )
+    if new_parent.pk == area.pk or getattr(new_parent, f"{area.level_field}_id") == area.pk:
+        raise ValidationError({"parent": _("An area cannot be moved under itself or an area below it.")})
+    if new_parent.level != area.level - 1:
+        raise ValidationError(
+            {
+                "parent": _("A %(level)s must be placed directly under a %(parent)s.")
+                % {
+                    "level": AreaLevel(area.level).label,
+                    "parent": AreaLevel(area.level - 1).label if area.level > 1 else "-",
+                }
+            }
+        )
+    if not area.is_active or not new_parent.is_active:
+        raise ValidationError(_("Areas that have been merged away cannot be moved."))
+    if new_parent.pk == area.parent_id:
+        raise ValidationError({"parent": _("The area is already there.")})
+    check_may_change_below(actor=actor, parent=area.parent)
+    check_may_change_below(actor=actor, parent=new_parent)
+    old_parent = area.parent
+    _reparent_subtree(area=area, new_parent=new_parent)
+    area.refresh_from_db()
+    _record(
+        area=area,
+        kind=AreaChangeKind.MOVE,
+        actor=actor,
+        reason=reason,
+        data={
+            "from": {"id": old_parent.pk, "name": old_parent.name},
+            "to": {"id": new_parent.pk, "name": new_parent.name},
+        },
+    )
+    return area
+
+
+@transaction.atomic
+def area_split(
+    *,
+    actor,
+    area: Area,
+    name: str,
+    code: str,
+    children: list[Area],
+    households: int = 0,
+    population: int = 0,
+    reason: str = "",
+) -> Area:
+    """Split off a new sibling of `area`, taking the given children and part of its figures."""
+    (area,) = _lock([area])
+    if not area.is_active:
+        raise ValidationError(_("Areas that have been merged away cannot be split."))
+    if area.parent is None:
+        raise ValidationError(_("A district is split by creating a new district."))
+    if not children:
+        raise ValidationError({"children": _("Choose the areas that go to the new area.")})
+    if any(child.parent_id != area.pk for child in children):
+        raise ValidationError({"children": _("Only areas directly below the area being split can go.")})
+    if households > area.households or population > area.population:
+        raise ValidationError(_("The new area cannot take more households or residents than the area has."))
+    new_area = area_create(
+        actor=actor,
+        parent=area.parent,
+        name=name,
+        code=code,
+        kind=area.kind,
+        households=households,
+        population=population,
+    )
+    for child in Area.objects.filter(pk__in=[child.pk for child in children]).order_by("pk"):
+        _reparent_subtree(area=child, new_parent=new_area)
+    Area.objects.filter(pk=area.pk).update(
+        households=F("households") - households, population=F("population") - population
+    )
+    data = {
+        "from": {"id": area.pk, "name": area.name},
+        "to": {"id": new_area.pk, "name": new_area.name},
+        "children": [{"id": child.pk, "name": child.name} for child in children],
+        "households": households,
+        "population": population,
+    }
+    _record(area=area, kind=AreaChangeKind.SPLIT, actor=actor, reason=reason, data=data)
+    _record(area=new_area, kind=AreaChangeKind.SPLIT, actor=actor, reason=reason, data=data)
+    area.refresh_from_db()
+    return new_area
+
+
+def _repoint_rows(*, source: Area, target: Area) -> None:
+    """Rows placed at or below `source` now answer to `target`."""
+    level_field = LEVEL_FIELDS[source.level]
+    copies = {
+        f"{LEVEL_FIELDS[level]}_id": getattr(target, f"{LEVEL_FIELDS[level]}_id")
+        for level in range(AreaLevel.DISTRICT, source.level + 1)
+    }
+    Area.objects.filter(parent=source).update(parent=target)
+    Area.objects.filter(**{f"{level_field}_id": source.pk}).exclude(pk=source.pk).update(
+        path=Concat(Value(target.path), Substr("path", len(source.path) + 1)), **copies
+    )
+    for model in placed_models():
+        rows = model.objects.filter(**{f"{level_field}_id": source.pk})
+        if any(field.name == "area" for field in model._meta.fields):
+            model.objects.filter(area=source).update(area=target)
+        rows.update(**copies)
+    for model in apps.get_models():
+        for field in model._meta.many_to_many:
+            if field.related_model is not Area:
+                continue
+            through = field.remote_field.through
+            owner = field.m2m_field_name()
+            target_column = field.m2m_reverse_field_name()
+            holders = through.objects.filter(**{target_column: target}).values(owner)
+            through.objects.filter(**{target_column: source}).filter(**{f"{owner}__in": holders}).delete()
+            through.objects.filter(**{target_column: source}).update(**{target_column: target})
+
+
+@transaction.atomic
+def area_merge(*, actor, sources: list[Area], target: Area, reason: str = "") -> Area:
+    """Merge areas into `target` (same level): their children, figures and placed rows move over and
+    the sources are retired, pointing at the target."""
+    if not sources:
+        raise ValidationError({"sources": _("Choose the areas to merge.")})
+    locked = _lock([*sources, target])
+    by_pk = {area.pk: area for area in locked}
+    target = by_pk[target.pk]
+    sources = [by_pk[area.pk] for area in sources]
+    if any(source.pk == target.pk for source in sources):
+        raise ValidationError({"sources": _("An area cannot be merged into itself.")})
+    if any(source.level != target.level for source in sources):
+        raise ValidationError({"sources": _("Only areas of the same level can be merged.")})
+    if not all(area.is_active for area in locked):
+        raise ValidationError({"sources": _("One of these areas has already been merged away.")})
+    if target.level == AreaLevel.DISTRICT:
+        raise ValidationError(
+            {"sources": _("Districts are merged by the system administrator in the database.")}
+        )
+    for area in [*sources, target]:
+        check_may_change_below(actor=actor, parent=area.parent)
+    try:
+        with transaction.atomic():
+            for source in sources:
+                _repoint_rows(source=source, target=target)
+    except IntegrityError as error:
+        raise ValidationError(
+            _("The merge would give two rows of the same name in one area; rename one first.")
+        ) from error
+    Area.objects.filter(pk=target.pk).update(
+        households=F("households") + sum(source.households for source in sources),
+        population=F("population") + sum(source.population for source in sources),
+    )
+    Area.objects.filter(pk__in=[source.pk for source in sources]).update(
+        is_active=False, merged_into=target, households=0, population=0
+    )
+    data = {
+        "sources": [{"id": source.pk, "name": source.name} for source in sources],
+        "target": {"id": target.pk, "name": target.name},
+    }
+    for area in [*sources, target]:
+        _record(area=area, kind=AreaChangeKind.MERGE, actor=actor, reason=reason, data=data)
+    target.refresh_from_db()
+    return target
+
+
+@transaction.atomic
+def grid_standard_update(*, actor, **figures) -> GridStandard:
+    if not (actor.is_superuser or user_scope(actor).allows("standard.change")):
+        raise ValidationError(_("Only administrators may change the grid standards."))
+    standard = current_standard()
+    for field, value in figures.items():
+        setattr(standard, field, value)
+    standard.updated_by = actor
+    standard.full_clean()
+    standard.save()
+    return standard
+
+
+def current_standard() -> GridStandard:
+    standard, _created = GridStandard.objects.get_or_create(pk=1)
+    return standard
