@@ -19,6 +19,17 @@ def administrators(user) -> bool:
     return user.is_authenticated and user.is_staff
 
 
+def holding(permission: str) -> Callable:
+    """Shown to users who hold `permission` ("area.view", "role.change" …) for some area."""
+
+    def visible(user) -> bool:
+        from apps.accounts.scope import user_scope  # noqa: PLC0415 - settings load this module early
+
+        return user.is_authenticated and user_scope(user).allows(permission)
+
+    return visible
+
+
 @dataclass(frozen=True)
 class NavItem:
     label: str | Promise
