@@ -1,7 +1,7 @@
 """Writes about accounts: one function per action, keyword-only."""
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from rest_framework.authtoken.models import Token
@@ -117,7 +117,14 @@ def role_grant(
         granted_by=actor,
     )
     assignment.copy_ancestors(area if area is not None else department.area)
-    assignment.save()
+    try:
+        with transaction.atomic():
+            assignment.save()
+    except IntegrityError as error:
+        # Two administrators granting the same role at the same moment: the constraint lets one win.
+        raise ValidationError(
+            _("%(user)s already holds this role there.") % {"user": user.display_name}
+        ) from error
     forget_scope(user)
     return assignment
 

@@ -98,8 +98,15 @@ def area_create(
         centre_lat=centre_lat,
     )
     area.copy_ancestors(parent)
-    area.full_clean(exclude=["path"])
-    area.save()
+    area.full_clean(exclude=["path", "code"])
+    try:
+        with transaction.atomic():
+            area.save()
+    except IntegrityError as error:
+        # Another request took the code between the check and the insert.
+        raise ValidationError(
+            {"code": _("An area with the code %(code)s already exists.") % {"code": code}}
+        ) from error
     area.path = f"{parent.path if parent else '/'}{area.pk}/"
     setattr(area, f"{LEVEL_FIELDS[level]}_id", area.pk)
     area.save(update_fields=["path", LEVEL_FIELDS[level]])

@@ -6,12 +6,14 @@ from django.template import loader
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import requires_csrf_token
 
+from apps.accounts.models import RoleAssignment
 from apps.core.api import is_api_request
 from apps.core.api.errors import error_body
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "core/home.html")
+    roles = RoleAssignment.objects.active().filter(user=request.user).select_related("area", "department")
+    return render(request, "core/home.html", {"roles": roles})
 
 
 def _error(request: HttpRequest, status: int, code: str, message: str, template: str) -> HttpResponse:
