@@ -5,5 +5,8 @@ from django.urls import include, path
 app_name = "api"
 
 urlpatterns = [
-    path("auth/", include("apps.accounts.api.urls")),
+    path("", include("apps.accounts.api.urls")),
+    path("", include("apps.areas.api.urls")),
+    path("", include("apps.departments.api.urls")),
+    path("", include("apps.party.api.urls")),
 ]

@@ -195,10 +195,12 @@ class GridStandard(models.Model):
             models.CheckConstraint(
                 condition=models.Q(households_per_grid_min__lte=models.F("households_per_grid_max")),
                 name="gridstandard_household_range",
+                violation_error_message=_("The minimum households per grid cannot exceed the maximum."),
             ),
             models.CheckConstraint(
                 condition=models.Q(community_merge_below__lt=models.F("community_split_above")),
                 name="gridstandard_merge_below_split",
+                violation_error_message=_("The merge threshold must be below the split threshold."),
             ),
         ]
 

@@ -220,6 +220,14 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "SCHEMA_PATH_PREFIX": r"/api/v1",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Several models name a choice field "level" or "kind"; each choice set gets its own schema name.
+    "ENUM_NAME_OVERRIDES": {
+        "AreaLevelEnum": "apps.areas.choices.AreaLevel",
+        "AreaKindEnum": "apps.areas.choices.AreaKind",
+        "AreaChangeKindEnum": "apps.areas.choices.AreaChangeKind",
+        "DepartmentLevelEnum": "apps.departments.choices.DepartmentLevel",
+        "OrganisationKindEnum": "apps.party.choices.OrganisationKind",
+    },
 }
 
 # Celery. Tasks take ids, are queued on commit, acknowledge late and are idempotent (DESIGN.md 9).

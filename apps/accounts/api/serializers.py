@@ -2,7 +2,11 @@ from django.contrib.auth import authenticate
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from apps.accounts.models import User
+from apps.accounts.models import RoleAssignment, User
+from apps.accounts.services import role_grant
+from apps.areas.models import Area
+from apps.core.api.fields import RestrictedPrimaryKeyRelatedField
+from apps.departments.models import Department
 
 
 class TokenRequestSerializer(serializers.Serializer):
@@ -37,4 +41,70 @@ class CurrentUserSerializer(serializers.ModelSerializer):
     class Meta:
         model = User
         fields = ["id", "display", "username", "full_name", "email", "is_staff"]
+        read_only_fields = fields
+
+
+class RoleAssignmentSerializer(serializers.ModelSerializer):
+    """A role a user holds for an area or a department; grants one through `role_grant`."""
+
+    url = serializers.HyperlinkedIdentityField(view_name="api:roleassignment-detail")
+    display = serializers.CharField(source="__str__", read_only=True)
+    user = RestrictedPrimaryKeyRelatedField(queryset=User.objects.all(), label=_("user"))
+    role_label = serializers.CharField(source="get_role_display", read_only=True)
+    area = RestrictedPrimaryKeyRelatedField(
+        queryset=Area.objects.all(), allow_null=True, required=False, label=_("area")
+    )
+    department = RestrictedPrimaryKeyRelatedField(
+        queryset=Department.objects.all(), allow_null=True, required=False, label=_("department")
+    )
+    is_active = serializers.SerializerMethodField(label=_("active"))
+
+    class Meta:
+        model = RoleAssignment
+        fields = [
+            "id",
+            "url",
+            "display",
+            "user",
+            "role",
+            "role_label",
+            "area",
+            "department",
+            "is_full_time",
+            "leader_kind",
+            "is_active",
+            "granted_at",
+            "granted_by",
+            "revoked_at",
+            "revoked_by",
+        ]
+        read_only_fields = ["granted_at", "granted_by", "revoked_at", "revoked_by"]
+        # The service says when the user already holds the role there, with its own message.
+        validators = []
+
+    def get_is_active(self, assignment: RoleAssignment) -> bool:
+        return assignment.revoked_at is None
+
+    def create(self, validated_data):
+        return role_grant(actor=self.context["request"].user, **validated_data)
+
+
+class UserRoleSerializer(serializers.ModelSerializer):
+    role_label = serializers.CharField(source="get_role_display", read_only=True)
+    place = serializers.CharField(source="place.__str__", read_only=True, label=_("area or department"))
+
+    class Meta:
+        model = RoleAssignment
+        fields = ["id", "role", "role_label", "area", "department", "place", "is_full_time", "leader_kind"]
+        read_only_fields = fields
+
+
+class UserSerializer(serializers.ModelSerializer):
+    url = serializers.HyperlinkedIdentityField(view_name="api:user-detail")
+    display = serializers.CharField(source="display_name", read_only=True)
+    roles = UserRoleSerializer(source="visible_roles", many=True, read_only=True, label=_("active roles"))
+
+    class Meta:
+        model = User
+        fields = ["id", "url", "display", "username", "full_name", "is_active", "roles"]
         read_only_fields = fields

@@ -1,13 +1,25 @@
-from drf_spectacular.utils import extend_schema
-from rest_framework import status
+from django.db.models import Prefetch
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema, extend_schema_view
+from rest_framework import mixins, status
+from rest_framework.decorators import action
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
-from apps.accounts.services import api_token_issue, api_token_revoke
+from apps.accounts.filters import RoleAssignmentFilterSet, UserFilterSet
+from apps.accounts.models import RoleAssignment, User
+from apps.accounts.services import api_token_issue, api_token_revoke, role_revoke
+from apps.core.api.viewsets import ScopedViewSet
 
-from .serializers import CurrentUserSerializer, TokenRequestSerializer, TokenSerializer
+from .serializers import (
+    CurrentUserSerializer,
+    RoleAssignmentSerializer,
+    TokenRequestSerializer,
+    TokenSerializer,
+    UserSerializer,
+)
 
 
 class TokenView(APIView):
@@ -51,3 +63,46 @@ class CurrentUserView(APIView):
     @extend_schema(responses=CurrentUserSerializer, summary="The current user")
     def get(self, request):
         return Response(CurrentUserSerializer(request.user).data)
+
+
+@extend_schema_view(
+    list=extend_schema(summary=_("List roles")),
+    retrieve=extend_schema(summary=_("A role")),
+    create=extend_schema(summary=_("Grant a user a role for an area or a department")),
+)
+class RoleAssignmentViewSet(
+    mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, ScopedViewSet
+):
+    """The roles held in the user's scope, revoked ones included."""
+
+    queryset = RoleAssignment.objects.select_related("user", "area", "department")
+    serializer_class = RoleAssignmentSerializer
+    filterset_class = RoleAssignmentFilterSet
+
+    @extend_schema(summary=_("Revoke a role"), request=None, responses=RoleAssignmentSerializer)
+    @action(detail=True, methods=["post"])
+    def revoke(self, request, pk=None):
+        assignment = role_revoke(actor=request.user, assignment=self.get_object())
+        return Response(self.get_serializer(assignment).data)
+
+
+@extend_schema_view(
+    list=extend_schema(summary=_("List users")),
+    retrieve=extend_schema(summary=_("A user with their roles")),
+)
+class UserViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSet):
+    """The users who hold a role in the user's scope, each with the active roles the user may see."""
+
+    queryset = User.objects.all()
+    serializer_class = UserSerializer
+    filterset_class = UserFilterSet
+
+    def get_queryset(self):
+        roles = (
+            RoleAssignment.objects.active().restrict(self.request.user).select_related("area", "department")
+        )
+        return (
+            super()
+            .get_queryset()
+            .prefetch_related(Prefetch("roles", queryset=roles, to_attr="visible_roles"))
+        )

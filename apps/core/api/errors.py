@@ -6,10 +6,12 @@
 for validation errors (empty otherwise).
 """
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from django.utils.translation import gettext as _
 from rest_framework import exceptions
+from rest_framework.settings import api_settings
 from rest_framework.views import exception_handler as drf_exception_handler
 
 
@@ -17,8 +19,24 @@ def error_body(*, code: str, message: str, fields: dict | None = None) -> dict:
     return {"error": {"code": code, "message": str(message), "fields": fields or {}}}
 
 
+def api_validation_error(error: DjangoValidationError) -> exceptions.ValidationError:
+    """A service's ValidationError as the API's: per-field messages, the rest under non_field_errors."""
+    if hasattr(error, "error_dict"):
+        fields = {
+            api_settings.NON_FIELD_ERRORS_KEY if field == NON_FIELD_ERRORS else field: messages
+            for field, messages in error.message_dict.items()
+        }
+    else:
+        fields = {api_settings.NON_FIELD_ERRORS_KEY: error.messages}
+    return exceptions.ValidationError(fields)
+
+
 def exception_handler(exc, context):
-    if isinstance(exc, Http404):
+    # Services raise Django's ValidationError with translated messages keyed by field; every API view
+    # answers it as a 400 in the format above, so no view converts it by hand.
+    if isinstance(exc, DjangoValidationError):
+        exc = api_validation_error(exc)
+    elif isinstance(exc, Http404):
         exc = exceptions.NotFound()
     elif isinstance(exc, PermissionDenied):
         exc = exceptions.PermissionDenied()

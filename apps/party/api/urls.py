@@ -1,0 +1,14 @@
+from django.urls import path
+from rest_framework.routers import SimpleRouter
+
+from . import views
+
+router = SimpleRouter()
+router.register("party/organisations", views.OrganisationViewSet)
+router.register("party/members", views.MemberViewSet)
+router.register("party/partner-units", views.PartnerUnitViewSet)
+
+urlpatterns = [
+    path("party/coverage/", views.CoverageView.as_view(), name="party-coverage"),
+    *router.urls,
+]
