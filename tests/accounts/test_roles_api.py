@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from apps.accounts.models import RoleAssignment
+from apps.accounts.models import RoleAssignment, User
 from apps.accounts.roles import Role
 from apps.accounts.services import role_grant, user_create
 from tests.api_helpers import api_as, assert_list_cost, fields_of, ids
@@ -179,3 +179,25 @@ def test_lists_cost_the_same_queries_whatever_the_page_size(city, django_assert_
         role_grant(actor=None, user=user, role=Role.GRID_WORKER, area=city.grids[n % 8])
     # token with user, role scope, COUNT, page (with users and places); users: + their visible roles
     assert_list_cost(django_assert_num_queries, api_as(city.users["district"]), url, queries)
+
+
+def test_a_street_admin_creates_a_user_with_a_role_inside_their_street(city):
+    api = api_as(city.users["street"])
+    url = reverse("api:user-list")
+    body = {
+        "username": "newworker",
+        "full_name": "新网格员",
+        "password": "Grid-Test-Passw0rd",
+        "role": "grid_worker",
+    }
+    outside = api.post(url, {**body, "area": city.grids[5].pk}, format="json")
+    assert outside.status_code == 400
+    assert "area" in outside.json()["error"]["fields"]
+    weak = api.post(url, {**body, "password": "123", "area": city.grids[0].pk}, format="json")
+    assert "password" in weak.json()["error"]["fields"]
+    assert not User.objects.filter(username="newworker").exists()
+    created = api.post(url, {**body, "area": city.grids[0].pk}, format="json")
+    assert created.status_code == 201, created.json()
+    user = User.objects.get(username="newworker")
+    assert user.roles.get().area_id == city.grids[0].pk
+    assert api.get(reverse("api:user-detail", args=[user.pk])).status_code == 200

@@ -1,9 +1,12 @@
 from django.contrib.auth import authenticate
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from apps.accounts.models import RoleAssignment, User
-from apps.accounts.services import role_grant
+from apps.accounts.roles import BuildingLeaderKind, Role
+from apps.accounts.services import role_grant, user_create_with_role
 from apps.areas.models import Area
 from apps.core.api.fields import RestrictedPrimaryKeyRelatedField
 from apps.departments.models import Department
@@ -108,3 +111,43 @@ class UserSerializer(serializers.ModelSerializer):
         model = User
         fields = ["id", "url", "display", "username", "full_name", "is_active", "roles"]
         read_only_fields = fields
+
+
+class UserCreateSerializer(serializers.Serializer):
+    """A new account and its first role together (`user_create_with_role`): a scoped administrator can
+    only create accounts they will be able to see."""
+
+    username = serializers.CharField(max_length=150, label=_("username"))
+    full_name = serializers.CharField(max_length=100, label=_("full name"))
+    password = serializers.CharField(write_only=True, style={"input_type": "password"}, label=_("password"))
+    role = serializers.ChoiceField(choices=Role.choices, label=_("role"))
+    area = RestrictedPrimaryKeyRelatedField(
+        queryset=Area.objects.all(), allow_null=True, required=False, label=_("area")
+    )
+    department = RestrictedPrimaryKeyRelatedField(
+        queryset=Department.objects.all(), allow_null=True, required=False, label=_("department")
+    )
+    is_full_time = serializers.BooleanField(default=False, label=_("full-time"))
+    leader_kind = serializers.ChoiceField(
+        choices=BuildingLeaderKind.choices, allow_blank=True, default="", label=_("building leader kind")
+    )
+
+    def validate_username(self, username: str) -> str:
+        if User.objects.filter(username=username).exists():
+            raise serializers.ValidationError(_("This username is taken."))
+        return username
+
+    def validate(self, attrs):
+        try:
+            validate_password(
+                attrs["password"], User(username=attrs["username"], full_name=attrs["full_name"])
+            )
+        except DjangoValidationError as error:
+            raise serializers.ValidationError({"password": list(error.messages)}) from error
+        return attrs
+
+    def create(self, validated_data):
+        return user_create_with_role(actor=self.context["request"].user, **validated_data)
+
+    def to_representation(self, instance):
+        return {"id": instance.pk, "username": instance.username, "full_name": instance.full_name}

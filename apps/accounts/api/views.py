@@ -18,6 +18,7 @@ from .serializers import (
     RoleAssignmentSerializer,
     TokenRequestSerializer,
     TokenSerializer,
+    UserCreateSerializer,
     UserSerializer,
 )
 
@@ -89,12 +90,14 @@ class RoleAssignmentViewSet(
 @extend_schema_view(
     list=extend_schema(summary=_("List users")),
     retrieve=extend_schema(summary=_("A user with their roles")),
+    create=extend_schema(summary=_("Create a user together with their first role")),
 )
-class UserViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSet):
+class UserViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, ScopedViewSet):
     """The users who hold a role in the user's scope, each with the active roles the user may see."""
 
     queryset = User.objects.all()
     serializer_class = UserSerializer
+    serializer_classes = {"create": UserCreateSerializer}
     filterset_class = UserFilterSet
 
     def get_queryset(self):
