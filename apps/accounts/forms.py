@@ -1,6 +1,17 @@
+from django import forms
 from django.contrib.auth import authenticate
 from django.contrib.auth.forms import PasswordChangeForm as DjangoPasswordChangeForm
+from django.contrib.auth.password_validation import validate_password
+from django.contrib.auth.validators import UnicodeUsernameValidator
 from django.core.exceptions import ValidationError
+from django.urls import reverse_lazy
+from django.utils.translation import gettext_lazy as _
+
+from apps.core.forms import BootstrapFormMixin
+from apps.departments.models import Department
+
+from .models import User
+from .roles import ROLE_LEVELS, BuildingLeaderKind, Role
 
 
 class PasswordChangeForm(DjangoPasswordChangeForm):
@@ -17,3 +28,86 @@ class PasswordChangeForm(DjangoPasswordChangeForm):
         if checked is None or checked.pk != self.user.pk:
             raise ValidationError(self.error_messages["password_incorrect"], code="password_incorrect")
         return old_password
+
+
+class _RoleFieldsForm(BootstrapFormMixin, forms.Form):
+    """The role, and the area (by code) or department it is held for.
+
+    The area is typed as its code and looked up among the areas the admin sees, so that the form works in
+    a district of thousands of buildings; the page suggests codes as the admin types.
+    """
+
+    role = forms.ChoiceField(label=_("role"), choices=[("", "---------"), *Role.choices])
+    area = forms.CharField(
+        label=_("area code"),
+        max_length=32,
+        required=False,
+        help_text=_("Type a name or code to see suggestions; every role but department handler needs one."),
+    )
+    department = forms.ModelChoiceField(
+        label=_("department"), queryset=Department.objects.none(), required=False
+    )
+    is_full_time = forms.BooleanField(label=_("full-time"), required=False)
+    leader_kind = forms.ChoiceField(label=_("building leader kind"), required=False)
+
+    def __init__(self, *args, areas, departments, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.areas = areas
+        self.fields["department"].queryset = departments
+        self.fields["leader_kind"].choices = [("", "---------"), *BuildingLeaderKind.choices]
+        self.fields["area"].widget.attrs.update(
+            {
+                "list": "area-options",
+                "autocomplete": "off",
+                "hx-get": reverse_lazy("accounts:area_options"),
+                "hx-trigger": "input changed delay:300ms",
+                "hx-target": "#area-options",
+                "hx-include": "[name=role]",
+            }
+        )
+
+    def clean(self):
+        data = super().clean()
+        role = data.get("role")
+        if role is None:
+            return data
+        code = data.get("area", "").strip()
+        if ROLE_LEVELS[role] is None:
+            data["area"] = None
+            if data.get("department") is None and "department" not in self.errors:
+                self.add_error("department", _("A department handler is appointed to a department."))
+        else:
+            data["department"] = None
+            if not code:
+                self.add_error("area", _("This role is held for an area: enter its code."))
+            else:
+                data["area"] = self.areas.filter(code=code).first()
+                if data["area"] is None:
+                    self.add_error("area", _("None of your areas has the code %(code)s.") % {"code": code})
+        return data
+
+
+class RoleGrantForm(_RoleFieldsForm):
+    pass
+
+
+class UserCreateForm(_RoleFieldsForm):
+    username = forms.CharField(label=_("username"), max_length=150, validators=[UnicodeUsernameValidator()])
+    full_name = forms.CharField(label=_("full name"), max_length=100)
+    password = forms.CharField(
+        label=_("initial password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+    field_order = ["username", "full_name", "password", "role", "area", "department"]
+
+    def clean_username(self):
+        username = self.cleaned_data["username"]
+        if User.objects.filter(username__iexact=username).exists():
+            raise ValidationError(_("This username is taken."))
+        return username
+
+    def clean_password(self):
+        password = self.cleaned_data["password"]
+        validate_password(password, User(username=self.data.get("username", "")))
+        return password

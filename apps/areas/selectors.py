@@ -137,3 +137,18 @@ def compliance_violations(user, *, within: Area | None = None, rule: str = "") -
         found = [violation for violation in found if violation.rule == rule]
     found.sort(key=lambda violation: (violation.area.path, violation.rule))
     return found
+
+
+def with_child_flag(areas: QuerySet[Area]) -> QuerySet[Area]:
+    """Mark each area that has active areas below it (`has_children`), for the tree's expand buttons."""
+    return areas.annotate(has_children=Exists(Area.objects.filter(parent=OuterRef("pk"), is_active=True)))
+
+
+def area_paths(user, areas: list[Area]) -> dict[int, list[Area]]:
+    """For each area, the ancestors the user may see, from the top down: one query for all of them."""
+    wanted = {ancestor for area in areas for ancestor in area.ancestor_ids}
+    visible = {ancestor.pk: ancestor for ancestor in Area.objects.restrict(user, VIEW).filter(pk__in=wanted)}
+    return {
+        area.pk: [visible[ancestor] for ancestor in area.ancestor_ids if ancestor in visible]
+        for area in areas
+    }

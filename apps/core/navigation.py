@@ -40,6 +40,11 @@ class NavItem:
 
 NAVIGATION: list[NavItem] = [
     NavItem(_("Workbench"), "core:home", "house"),
+    NavItem(_("Areas"), "areas:tree", "diagram-3", holding("area.view")),
+    NavItem(_("Grid standards"), "areas:compliance", "clipboard-check", holding("area.view")),
+    NavItem(_("Departments"), "departments:list", "building", holding("department.view")),
+    NavItem(_("Party building"), "party:organisation_tree", "flag", holding("party.view")),
+    NavItem(_("Users and roles"), "accounts:user_list", "people", holding("role.change")),
     NavItem(_("API documentation"), "api-docs", "braces", administrators),
     NavItem(_("Administration"), "admin:index", "gear", administrators),
 ]
@@ -52,6 +57,10 @@ def items_for(user, current_path: str) -> list[dict]:
         if not item.visible(user):
             continue
         url = reverse(item.url_name)
-        active = current_path == url if url == "/" else current_path.startswith(url)
-        items.append({"label": item.label, "url": url, "icon": item.icon, "active": active})
+        matches = current_path == url if url == "/" else current_path.startswith(url)
+        items.append({"label": item.label, "url": url, "icon": item.icon, "active": matches})
+    # Only the closest entry is active: /areas/compliance/ belongs to "Grid standards", not to "Areas".
+    closest = max((entry for entry in items if entry["active"]), key=lambda e: len(e["url"]), default=None)
+    for entry in items:
+        entry["active"] = entry is closest
     return items

@@ -26,13 +26,23 @@ def test_a_user_without_administration_rights_sees_only_the_workbench(staff_clie
 def test_an_administrator_also_sees_administration_and_the_api_docs(client, superuser):
     client.force_login(superuser)
     response = client.get(HOME)
-    assert nav_labels(response) == ["工作台", "接口文档", "系统管理"]
+    assert nav_labels(response) == [
+        "工作台",
+        "区域",
+        "网格标准",
+        "职能部门",
+        "党建",
+        "用户与角色",
+        "接口文档",
+        "系统管理",
+    ]
 
 
 def test_the_workbench_uses_a_fixed_number_of_queries(staff_client, django_assert_num_queries):
     staff_client.get(HOME)
-    # session, user, and the session's refresh (saved on every request, in a savepoint)
-    with django_assert_num_queries(5):
+    # session, user, the user's roles for the navigation and for the page, and the session's refresh
+    # (saved on every request, in a savepoint)
+    with django_assert_num_queries(7):
         assert staff_client.get(HOME).status_code == 200
 
 

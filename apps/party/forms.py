@@ -1,0 +1,81 @@
+"""Forms of the party pages. They parse input only; the services decide what is allowed."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from apps.areas.choices import AreaLevel
+from apps.areas.forms import AreaChoiceField
+from apps.areas.models import Area
+from apps.core.forms import BootstrapFormMixin
+
+from .choices import Gender, PartnerUnitType
+from .models import PartnerUnit, PartyMember
+
+# Partner units are resident in a district, street or community; grids and buildings are too small.
+PARTNER_UNIT_LEVELS = (AreaLevel.DISTRICT, AreaLevel.STREET, AreaLevel.COMMUNITY)
+
+
+class RosterFilterForm(BootstrapFormMixin, forms.Form):
+    working = forms.BooleanField(label=_("working members only"), required=False)
+
+
+class PartnerUnitFilterForm(BootstrapFormMixin, forms.Form):
+    q = forms.CharField(label=_("search"), required=False, max_length=100)
+    unit_type = forms.ChoiceField(label=_("type"), required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit_type"].choices = [("", _("all types")), *PartnerUnitType.choices]
+        self.fields["q"].widget.attrs["placeholder"] = _("name, address or contact")
+
+
+class MemberForm(BootstrapFormMixin, forms.Form):
+    name = forms.CharField(label=_("name"), max_length=50)
+    gender = forms.ChoiceField(label=_("gender"), required=False)
+    birth_year = forms.IntegerField(label=_("birth year"), required=False, min_value=1900, max_value=2100)
+    joined_on = forms.DateField(
+        label=_("joined the party on"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    is_working_member = forms.BooleanField(label=_("working member (在职党员)"), required=False)
+    workplace = forms.CharField(label=_("workplace"), max_length=150, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["gender"].choices = [("", "---------"), *Gender.choices]
+
+
+class SecretaryForm(BootstrapFormMixin, forms.Form):
+    secretary = forms.ModelChoiceField(
+        label=_("secretary"),
+        queryset=PartyMember.objects.none(),
+        required=False,
+        empty_label=_("(no secretary)"),
+        error_messages={"invalid_choice": _("The secretary must be a member of the organisation.")},
+    )
+
+    def __init__(self, *args, members, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["secretary"].queryset = members
+
+
+class PartTimeMemberForm(BootstrapFormMixin, forms.Form):
+    partner_unit = forms.ModelChoiceField(label=_("partner unit"), queryset=PartnerUnit.objects.none())
+    name = forms.CharField(label=_("name"), max_length=50)
+    position = forms.CharField(label=_("position in the unit"), max_length=50, required=False)
+
+    def __init__(self, *args, partner_units, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["partner_unit"].queryset = partner_units
+
+
+class PartnerUnitForm(BootstrapFormMixin, forms.Form):
+    area = AreaChoiceField(label=_("area"), queryset=Area.objects.none())
+    name = forms.CharField(label=_("name"), max_length=150)
+    unit_type = forms.ChoiceField(label=_("type"), choices=PartnerUnitType.choices)
+    address = forms.CharField(label=_("address"), max_length=200, required=False)
+    contact_name = forms.CharField(label=_("contact person"), max_length=50, required=False)
+    contact_phone = forms.CharField(label=_("contact phone"), max_length=30, required=False)
+
+    def __init__(self, *args, visible_areas, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["area"].queryset = visible_areas.filter(level__in=PARTNER_UNIT_LEVELS)
