@@ -5,8 +5,14 @@ network, no browser), so the figures measure GridGov's own work: middleware, que
 serialisation. Timings on a shared two-core machine are noisy; the report gives medians and each
 figure's ratio to /healthz measured in the same run, which travels better between machines than
 milliseconds. Results are written to docs/benchmarks.md.
+
+After the page and API shell, the demo city is loaded at metro scale (16 districts, 300,000 buildings;
+BENCH_SCALE=district or demo for a quicker run) into the same fresh database, timed as the wall time of
+`manage.py seed_demo`, and the street user's scoped area list and a community's subtree are measured at
+queryset level and through the areas API.
 """
 
+import io
 import os
 import platform
 import statistics
@@ -23,34 +29,100 @@ import django  # noqa: E402
 
 django.setup()
 
+from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext, setup_test_environment  # noqa: E402
 
+from apps.accounts.models import RoleAssignment, User  # noqa: E402
 from apps.accounts.services import api_token_issue, user_create  # noqa: E402
+from apps.areas.choices import AreaLevel  # noqa: E402
+from apps.areas.models import Area, AreaChange  # noqa: E402
+from apps.party.models import PartyMember, PartyOrganisation  # noqa: E402
 
 REQUESTS = int(os.environ.get("BENCH_REQUESTS", "300"))
 WARMUP = 20
+SCALE = os.environ.get("BENCH_SCALE", "metro")
 REPORT = ROOT / "docs" / "benchmarks.md"
 
 
 def measure(client: Client, path: str, **headers) -> dict:
     for _ in range(WARMUP):
         assert client.get(path, headers=headers).status_code == 200, path
+    return measure_call(lambda: client.get(path, headers=headers), warmup=0)
+
+
+def measure_call(call, *, warmup: int = WARMUP) -> dict:
+    """Median, p95 and number of queries of `call()`, run REQUESTS times after `warmup` runs."""
+    for _ in range(warmup):
+        call()
     with CaptureQueriesContext(connection) as captured:
-        client.get(path, headers=headers)
+        call()
     # Read now: the next request's request_started signal empties the connection's query log.
     queries = len(captured.captured_queries)
     timings = []
     for _ in range(REQUESTS):
         start = time.perf_counter()
-        client.get(path, headers=headers)
+        call()
         timings.append((time.perf_counter() - start) * 1000)
     timings.sort()
     return {
         "median": statistics.median(timings),
         "p95": timings[int(len(timings) * 0.95) - 1],
         "queries": queries,
+    }
+
+
+def bench_city() -> dict:
+    """Load the demo city into the (fresh, area-less) database, then measure scoped area reads."""
+    assert not Area.objects.exists(), "the demo city is loaded into a database without areas"
+    start = time.perf_counter()
+    call_command("seed_demo", scale=SCALE, seed=1, stdout=io.StringIO())
+    load = time.perf_counter() - start
+    rows = {
+        "areas": Area.objects.count(),
+        "area history rows": AreaChange.objects.count(),
+        "party organisations": PartyOrganisation.objects.count(),
+        "party members": PartyMember.objects.count(),
+        "users": User.objects.count(),
+        "roles": RoleAssignment.objects.count(),
+    }
+    levels = {level: Area.objects.filter(level=level).count() for level in AreaLevel.values}
+    # A bulk load is followed by ANALYZE in any real deployment (autovacuum would do it a little later).
+    start = time.perf_counter()
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+    analyze = time.perf_counter() - start
+
+    user = User.objects.get(username="street")
+    street = RoleAssignment.objects.get(user=user).area
+    community = Area.objects.filter(parent=street).order_by("code").first()
+    subtree_size = Area.objects.restrict(user).filter(community_id=community.pk).count()
+    measured = {
+        "street user's area list, first 50 by code (queryset)": measure_call(
+            lambda: list(Area.objects.restrict(user).filter(is_active=True).order_by("code")[:50])
+        ),
+        f"subtree of a community, {subtree_size} areas (queryset)": measure_call(
+            lambda: list(Area.objects.restrict(user).filter(community_id=community.pk))
+        ),
+    }
+    # Other systems call the API with a token: no session is read or written.
+    client = Client()
+    token = f"Token {api_token_issue(user=user).key}"
+    for name, path in (
+        ("GET /api/v1/areas/?page_size=50 (street user, token)", "/api/v1/areas/?page_size=50"),
+        (
+            f"GET /api/v1/areas/?ancestor=<community>&page_size=50 (street user, token, {subtree_size} rows)",
+            f"/api/v1/areas/?ancestor={community.pk}&page_size=50",
+        ),
+    ):
+        measured[name] = measure(client, path, authorization=token)
+    return {
+        "load": load,
+        "analyze": analyze,
+        "rows": rows,
+        "levels": levels,
+        "measured": measured,
     }
 
 
@@ -90,13 +162,14 @@ def main() -> None:
                 anonymous, "/api/v1/auth/me/", authorization=f"Token {token}"
             ),
         }
+        city = bench_city()
         description = machine()
     finally:
         connection.creation.destroy_test_db(old_name, verbosity=0)
-    write_report(results, description)
+    write_report(results, city, description)
 
 
-def write_report(results: dict, description: str) -> None:
+def write_report(results: dict, city: dict, description: str) -> None:
     base = results["GET /healthz"]["median"]
     today = datetime.now().astimezone().strftime("%Y-%m-%d")
     rows = [
@@ -122,10 +195,54 @@ def write_report(results: dict, description: str) -> None:
             "|---|---:|---:|---:|---:|",
             *rows,
             "",
+            *city_report(city, base, today),
         ]
     )
     REPORT.write_text(text, encoding="utf-8")
     sys.stdout.write(text)
+
+
+def city_report(city: dict, base: float, today: str) -> list[str]:
+    levels = city["levels"]
+    total_rows = sum(city["rows"].values())
+    measured = [
+        f"| {name} | {r['median']:.2f} | {r['p95']:.2f} | {r['median'] / base:.1f}x | {r['queries']} |"
+        for name, r in city["measured"].items()
+    ]
+    return [
+        f"## Demo city at {SCALE} scale ({today})",
+        "",
+        (
+            f"`manage.py seed_demo --scale {SCALE} --seed 1` into the fresh benchmark database (no areas): "
+            f"{levels[1]:,} districts, {levels[2]:,} streets, {levels[3]:,} communities, "
+            f"{levels[4]:,} grids, {levels[5]:,} buildings. Wall time of the command, including the commit "
+            "(target for metro: under 5 minutes on this two-core machine). The machine is shared with "
+            "other work, so the figures are on the pessimistic side."
+        ),
+        "",
+        "| step | seconds |",
+        "|---|---:|",
+        f"| seed_demo --scale {SCALE} | {city['load']:.1f} |",
+        f"| ANALYZE afterwards | {city['analyze']:.1f} |",
+        "",
+        "| rows written | count |",
+        "|---|---:|",
+        *(f"| {name} | {count:,} |" for name, count in city["rows"].items()),
+        f"| (these together) | {total_rows:,} |",
+        "",
+        (
+            f"Scoped reads of the street user (the demo login `street`, one street of {levels[2]:,}), "
+            f"{REQUESTS} runs after {WARMUP} warm-up runs; target: median under 20 ms. Queryset rows "
+            "evaluate `Area.objects.restrict(user)…` with the user's scope already loaded (as within one "
+            "request); API rows go through Django's test client with a signed-in session. Ratios are to "
+            "the median of /healthz above."
+        ),
+        "",
+        "| measurement | median ms | p95 ms | median vs /healthz | queries |",
+        "|---|---:|---:|---:|---:|",
+        *measured,
+        "",
+    ]
 
 
 if __name__ == "__main__":

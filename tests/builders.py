@@ -3,7 +3,8 @@
     city = build_city()
     city.streets[0], city.grids[0], city.users["gridworker"], city.departments[0] …
 
-Two streets with two communities each, two grids per community, two buildings per grid, a district and a
+Two streets with two communities each, two grids per community, two buildings per grid (200
+households and 500 residents each; the areas above hold the totals), a district and a
 street department, a party tree, a partner unit, and one user per role (scoped like the demo users:
 the first street, its first community, that community's first grid and building).
 """
@@ -68,9 +69,7 @@ _ORG_KIND = {
 
 
 def build_city(prefix: str = "310101") -> City:
-    district = area_create(
-        actor=None, parent=None, name="测试区", code=prefix, households=3200, population=8000
-    )
+    district = area_create(actor=None, parent=None, name="测试区", code=prefix)
     city = City(district=district)
     district_org = organisation_create(
         actor=None, area=district, parent=None, name="测试区委", kind=_ORG_KIND[AreaLevel.DISTRICT]
@@ -89,8 +88,6 @@ def build_city(prefix: str = "310101") -> City:
                 parent=street,
                 name=f"第{s + 1}街道{c + 1}社区",
                 code=f"{street.code}{c + 1:03d}",
-                households=800,
-                population=2000,
             )
             city.communities.append(community)
             community_org = organisation_create(
@@ -103,8 +100,6 @@ def build_city(prefix: str = "310101") -> City:
                     parent=community,
                     name=f"{community.name}{g + 1}网格",
                     code=f"{community.code}{g + 1:02d}",
-                    households=400,
-                    population=1000,
                 )
                 city.grids.append(grid)
                 grid_org = organisation_create(
@@ -145,4 +140,6 @@ def build_city(prefix: str = "310101") -> City:
     dept = user_create(username="dept", password=PASSWORD, full_name="dept")
     role_grant(actor=None, user=dept, role=Role.DEPARTMENT_HANDLER, department=city.departments[1])
     city.users["dept"] = dept
+    for area in [district, *city.streets, *city.communities, *city.grids]:
+        area.refresh_from_db()
     return city

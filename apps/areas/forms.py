@@ -91,7 +91,12 @@ class AreaSplitForm(BootstrapFormMixin, forms.Form):
         widget=forms.CheckboxSelectMultiple,
         required=False,
     )
-    households = forms.IntegerField(label=_("households taken"), min_value=0, initial=0)
+    households = forms.IntegerField(
+        label=_("households taken"),
+        min_value=0,
+        initial=0,
+        help_text=_("Only figures that no area below carries: the areas moved take their own along."),
+    )
     population = forms.IntegerField(label=_("residents taken"), min_value=0, initial=0)
     reason = forms.CharField(**REASON)
 

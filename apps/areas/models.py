@@ -91,7 +91,7 @@ class Area(PlacedInArea):
     area_field = "self"
 
     class Meta:
-        ordering = ["path"]
+        ordering = ["code"]
         verbose_name = _("area")
         verbose_name_plural = _("areas")
         indexes = [

@@ -32,7 +32,7 @@ def area_search(user, text: str) -> QuerySet[Area]:
         Area.objects.restrict(user, VIEW)
         .filter(is_active=True)
         .filter(Q(name__icontains=text) | Q(code__startswith=text))
-        .order_by("level", "path")
+        .order_by("level", "code")
     )
 
 
@@ -76,7 +76,7 @@ def compliance_violations(user, *, within: Area | None = None, rule: str = "") -
         + _role_count(Role.GRID_WORKER, column="community", full_time=True),
     )
     found: list[Violation] = []
-    for grid in grids.order_by("path"):
+    for grid in grids.order_by("code"):
         if grid.households < standard.households_per_grid_min:
             found.append(
                 Violation(
@@ -106,7 +106,7 @@ def compliance_violations(user, *, within: Area | None = None, rule: str = "") -
                     standard.full_time_workers_per_grid,
                 )
             )
-    for community in communities.order_by("path"):
+    for community in communities.order_by("code"):
         if community.households > standard.community_split_above:
             found.append(
                 Violation(
@@ -135,7 +135,7 @@ def compliance_violations(user, *, within: Area | None = None, rule: str = "") -
                 )
     if rule:
         found = [violation for violation in found if violation.rule == rule]
-    found.sort(key=lambda violation: (violation.area.path, violation.rule))
+    found.sort(key=lambda violation: (violation.area.code, violation.rule))
     return found
 
 

@@ -11,8 +11,8 @@ from collections.abc import Iterable
 from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import F, Value
-from django.db.models.functions import Concat, Substr
+from django.db.models import F, Sum, Value
+from django.db.models.functions import Coalesce, Concat, Greatest, Substr
 from django.utils.translation import gettext as _
 
 from apps.accounts.scope import subtree_filter, user_scope
@@ -107,6 +107,8 @@ def area_create(
         raise ValidationError(
             {"code": _("An area with the code %(code)s already exists.") % {"code": code}}
         ) from error
+    if parent is not None:
+        _add_figures([*parent.ancestor_ids, parent.pk], households=households, population=population)
     area.path = f"{parent.path if parent else '/'}{area.pk}/"
     setattr(area, f"{LEVEL_FIELDS[level]}_id", area.pk)
     area.save(update_fields=["path", LEVEL_FIELDS[level]])
@@ -119,7 +121,8 @@ UPDATABLE = ("name", "kind", "households", "population", "boundary", "centre_lng
 
 @transaction.atomic
 def area_update(*, actor, area: Area, reason: str = "", **changes) -> Area:
-    """Change an area's name, kind, figures, boundary or centre. The code and the place stay."""
+    """Change an area's name, kind, figures, boundary or centre. The code and the place stay; a change
+    of households or population is added to every ancestor's totals."""
     unknown = set(changes) - set(UPDATABLE)
     if unknown:
         raise ValidationError(
@@ -137,6 +140,11 @@ def area_update(*, actor, area: Area, reason: str = "", **changes) -> Area:
         setattr(area, field, value)
     area.full_clean()
     area.save(update_fields=[*changed, "updated_at"])
+    _add_figures(
+        area.ancestor_ids,
+        households=changed.get("households", before.get("households", 0)) - before.get("households", 0),
+        population=changed.get("population", before.get("population", 0)) - before.get("population", 0),
+    )
     kind = AreaChangeKind.RENAME if set(changed) == {"name"} else AreaChangeKind.UPDATE
     data = {
         field: {"from": before[field], "to": value} for field, value in changed.items() if field != "boundary"
@@ -147,8 +155,30 @@ def area_update(*, actor, area: Area, reason: str = "", **changes) -> Area:
     return area
 
 
+def _add_figures(area_ids: list[int], *, households: int, population: int) -> None:
+    if area_ids and (households or population):
+        Area.objects.filter(pk__in=area_ids).update(
+            households=Greatest(F("households") + households, 0),
+            population=Greatest(F("population") + population, 0),
+        )
+
+
+def _shift_figures(*, households: int, population: int, leaving: list[int], joining: list[int]) -> None:
+    """Households and population are totals up the tree: areas that lose a subtree lose its figures, the
+    ones that gain it gain them; ancestors shared by both keep theirs."""
+    _add_figures(sorted(set(leaving) - set(joining)), households=-households, population=-population)
+    _add_figures(sorted(set(joining) - set(leaving)), households=households, population=population)
+
+
 def _reparent_subtree(*, area: Area, new_parent: Area) -> None:
-    """Rewrite the paths and ancestor copies of `area`'s subtree, and of every row placed in it."""
+    """Rewrite the paths and ancestor copies of `area`'s subtree, and of every row placed in it, and move
+    its figures from the old ancestors to the new ones."""
+    _shift_figures(
+        households=area.households,
+        population=area.population,
+        leaving=area.ancestor_ids,
+        joining=[*new_parent.ancestor_ids, new_parent.pk],
+    )
     level_field = LEVEL_FIELDS[area.level]
     old_path, new_path = area.path, f"{new_parent.path}{area.pk}/"
     upper = {
@@ -220,7 +250,8 @@ def area_split(
     population: int = 0,
     reason: str = "",
 ) -> Area:
-    """Split off a new sibling of `area`, taking the given children and part of its figures."""
+    """Split off a new sibling of `area`, taking the given children with their figures, plus the
+    households and population given (figures of the area that no child carries)."""
     (area,) = _lock([area])
     if not area.is_active:
         raise ValidationError(_("Areas that have been merged away cannot be split."))
@@ -230,22 +261,21 @@ def area_split(
         raise ValidationError({"children": _("Choose the areas that go to the new area.")})
     if any(child.parent_id != area.pk for child in children):
         raise ValidationError({"children": _("Only areas directly below the area being split can go.")})
-    if households > area.households or population > area.population:
+    children = list(Area.objects.filter(pk__in=[child.pk for child in children]).order_by("pk"))
+    carried = Area.objects.filter(parent=area, is_active=True).aggregate(
+        households=Coalesce(Sum("households"), 0), population=Coalesce(Sum("population"), 0)
+    )
+    own_households = area.households - carried["households"]
+    own_population = area.population - carried["population"]
+    if households > own_households or population > own_population:
         raise ValidationError(_("The new area cannot take more households or residents than the area has."))
-    new_area = area_create(
-        actor=actor,
-        parent=area.parent,
-        name=name,
-        code=code,
-        kind=area.kind,
-        households=households,
-        population=population,
-    )
-    for child in Area.objects.filter(pk__in=[child.pk for child in children]).order_by("pk"):
+    new_area = area_create(actor=actor, parent=area.parent, name=name, code=code, kind=area.kind)
+    for child in children:
         _reparent_subtree(area=child, new_parent=new_area)
-    Area.objects.filter(pk=area.pk).update(
-        households=F("households") - households, population=F("population") - population
-    )
+    # Figures that no child carries (a grid whose buildings are not entered yet) are shared out by hand.
+    _add_figures([area.pk], households=-households, population=-population)
+    _add_figures([new_area.pk], households=households, population=population)
+    new_area.refresh_from_db()
     data = {
         "from": {"id": area.pk, "name": area.name},
         "to": {"id": new_area.pk, "name": new_area.name},
@@ -317,6 +347,13 @@ def area_merge(*, actor, sources: list[Area], target: Area, reason: str = "") ->
         raise ValidationError(
             _("The merge would give two rows of the same name in one area; rename one first.")
         ) from error
+    for source in sources:
+        _shift_figures(
+            households=source.households,
+            population=source.population,
+            leaving=source.ancestor_ids,
+            joining=target.ancestor_ids,
+        )
     Area.objects.filter(pk=target.pk).update(
         households=F("households") + sum(source.households for source in sources),
         population=F("population") + sum(source.population for source in sources),

@@ -96,7 +96,7 @@ def tree(request: HttpRequest) -> HttpResponse:
         paths = selectors.area_paths(request.user, list(page))
         context |= {"page": page, "results": [(area, paths[area.pk]) for area in page]}
     else:
-        context["roots"] = selectors.with_child_flag(selectors.area_roots(request.user)).order_by("path")
+        context["roots"] = selectors.with_child_flag(selectors.area_roots(request.user)).order_by("code")
     return render(request, "areas/tree.html", context)
 
 
@@ -278,7 +278,7 @@ def move(request: HttpRequest, pk: int) -> HttpResponse:
         _changeable_parents(request.user)
         .filter(level=area.level - 1)
         .exclude(pk=area.parent_id)
-        .order_by("path")
+        .order_by("code")
         .only("pk", "name", "code")
     )
     form = AreaMoveForm(
@@ -348,9 +348,9 @@ def merge(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _filter_areas(user, chosen: Area | None) -> list[Area]:
     """The areas offered in the report's filter: the user's top areas and the areas just below them."""
-    roots = list(selectors.area_roots(user).order_by("path"))
-    below = list(_visible(user).filter(parent__in=roots, is_active=True).order_by("path"))
-    offered = sorted([*roots, *below], key=lambda area: area.path)
+    roots = list(selectors.area_roots(user).order_by("code"))
+    below = list(_visible(user).filter(parent__in=roots, is_active=True).order_by("code"))
+    offered = sorted([*roots, *below], key=lambda area: area.code)
     if chosen is not None and chosen not in offered:
         offered.append(chosen)
     return offered

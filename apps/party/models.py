@@ -40,7 +40,7 @@ class PartyOrganisation(PlacedInArea):
     scope_resource = "party"
 
     class Meta:
-        ordering = ["area__path", "name"]
+        ordering = ["area__code", "name"]
         verbose_name = _("party organisation")
         verbose_name_plural = _("party organisations")
         constraints = [

@@ -65,14 +65,14 @@ def organisation_tree(request: HttpRequest) -> HttpResponse:
     _require(request, "party.view")
     visible = PartyOrganisation.objects.restrict(request.user, VIEW)
     # The tops: organisations whose parent the user does not see (or that have none).
-    tops = _organisations(request).exclude(parent__in=visible.values("pk")).order_by("area__path", "name")
+    tops = _organisations(request).exclude(parent__in=visible.values("pk")).order_by("area__code", "name")
     return render(request, "party/organisation_tree.html", {"organisations": tops})
 
 
 def organisation_children(request: HttpRequest, pk: int) -> HttpResponse:
     """The children of one node, for the tree to unfold lazily."""
     parent = get_object_or_404(PartyOrganisation.objects.restrict(request.user, VIEW), pk=pk)
-    children = _organisations(request).filter(parent=parent).order_by("area__path", "name")
+    children = _organisations(request).filter(parent=parent).order_by("area__code", "name")
     return render(request, "party/includes/organisation_nodes.html", {"organisations": children})
 
 

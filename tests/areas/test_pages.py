@@ -459,8 +459,8 @@ def test_splitting_a_community(city, as_user):
             "name": "分出社区",
             "code": f"{city.streets[0].code}008",
             "children": [city.grids[1].pk],
-            "households": 300,
-            "population": 700,
+            "households": 0,
+            "population": 0,
             "reason": "人口增长",
         },
     )
@@ -468,7 +468,8 @@ def test_splitting_a_community(city, as_user):
     assert response["Location"] == reverse("areas:detail", args=[new_area.pk])
     assert Area.objects.get(pk=city.grids[1].pk).parent_id == new_area.pk
     community.refresh_from_db()
-    assert community.households == 500
+    # The grid takes its 400 households along.
+    assert community.households == 400
 
 
 def test_a_split_taking_more_than_there_is_changes_nothing(city, as_user):

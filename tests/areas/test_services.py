@@ -47,6 +47,11 @@ def _consistent():
         assert area.path == "/" + "".join(f"{node.pk}/" for node in chain), area
         for node in chain:
             assert getattr(area, f"{node.level_field}_id") == node.pk, (area, node)
+    for area in areas.values():
+        children = [child for child in areas.values() if child.parent_id == area.pk]
+        if children and area.is_active:
+            assert area.households == sum(child.households for child in children), area
+            assert area.population == sum(child.population for child in children), area
     for model in (RoleAssignment, PartyOrganisation, PartyMember):
         for row in model.objects.exclude(area=None):
             own = areas[row.area_id]
@@ -91,6 +96,13 @@ def test_create_outside_scope_is_refused(city):
     with pytest.raises(ValidationError):
         area_create(actor=city.users["street"], parent=city.streets[1], name="越界社区", code="310101002099")
     assert _snapshot() == before
+
+
+def test_figures_are_totals_up_the_tree(city):
+    _consistent()
+    area_update(actor=None, area=city.buildings[0], households=260, population=600)
+    _consistent()
+    assert Area.objects.get(pk=city.district.pk).households == 3260
 
 
 def test_update_renames_with_history(city):
@@ -145,8 +157,6 @@ def test_split_takes_children_and_figures(city):
         name="新分社区",
         code="310101001009",
         children=[moved],
-        households=400,
-        population=1000,
         reason="规模过大",
     )
     _consistent()

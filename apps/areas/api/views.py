@@ -46,6 +46,11 @@ class AreaViewSet(
     filterset_class = AreaFilterSet
     serializer_classes = {"list": AreaSerializer, "partial_update": AreaUpdateSerializer}
 
+    def get_queryset(self):
+        queryset = super().get_queryset()
+        # Lists leave out the boundary polygons: decoding them was most of a list's database time.
+        return queryset.defer("boundary") if self.action == "list" else queryset
+
     def _answer(self, area: Area, status_code: int = status.HTTP_200_OK) -> Response:
         return Response(AreaDetailSerializer(area, context=self.get_serializer_context()).data, status_code)
 

@@ -1,15 +1,82 @@
 from django.core.management.base import BaseCommand
 from django.utils.translation import gettext as _
 
+from apps.core.demo_city import SCALES
 from apps.core.services import demo_seed
 
 
 class Command(BaseCommand):
-    help = "Load the demo data. Creates what is missing and leaves existing rows as they are."
+    help = (
+        "Load the demo data: with no areas yet, generate the demo city at the chosen scale from the seed; "
+        "then create the demo logins that are missing. Existing rows are left as they are."
+    )
 
-    def handle(self, *args, **options):
-        result = demo_seed()
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--scale",
+            choices=list(SCALES),
+            default="demo",
+            help="demo: one district of 600 buildings; district: 10,000 buildings; metro: 16 districts, "
+            "300,000 buildings (use PostgreSQL)",
+        )
+        parser.add_argument("--seed", type=int, default=1, help="the same seed gives the same city")
+
+    def handle(self, *args, scale: str, seed: int, **options):
+        result = demo_seed(scale=scale, seed=seed)
+        city = result.city
+        if city is None:
+            self.stdout.write(
+                _("Areas exist already: the demo city was not generated again and no existing row changed.")
+            )
+        else:
+            self.stdout.write(
+                _("Demo city generated (scale %(scale)s, seed %(seed)d) in %(seconds).1f s:")
+                % {"scale": city.scale, "seed": city.seed, "seconds": city.seconds}
+            )
+            self.stdout.write(
+                "  "
+                + _(
+                    "%(districts)d districts, %(streets)d streets and towns, %(communities)d communities "
+                    "and villages, %(grids)d grids, %(buildings)d buildings;"
+                )
+                % {
+                    "districts": city.districts,
+                    "streets": city.streets,
+                    "communities": city.communities,
+                    "grids": city.grids,
+                    "buildings": city.buildings,
+                }
+            )
+            self.stdout.write(
+                "  "
+                + _(
+                    "%(categories)d case categories, %(departments)d departments, %(organisations)d party "
+                    "organisations, %(members)d party members, %(units)d partner units, %(part_time)d "
+                    "part-time members of joint committees, %(staff)d staff accounts with their roles."
+                )
+                % {
+                    "categories": city.categories,
+                    "departments": city.departments,
+                    "organisations": city.organisations,
+                    "members": city.members,
+                    "units": city.partner_units,
+                    "part_time": city.part_time_members,
+                    "staff": city.staff,
+                }
+            )
         self.stdout.write(
-            _("Demo data: %(created)d users created, %(present)d already present.")
+            _("Demo logins: %(created)d created, %(present)d already present (left as they are).")
             % {"created": result.created, "present": result.present}
         )
+        if result.granted:
+            self.stdout.write(
+                _("Roles in the new demo city granted to %(count)d existing demo logins that held none.")
+                % {"count": result.granted}
+            )
+        for username in result.unplaced:
+            self.stdout.write(
+                self.style.WARNING(
+                    _("The place of the demo login %(username)s does not exist; it has no role.")
+                    % {"username": username}
+                )
+            )
