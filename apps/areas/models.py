@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from apps.accounts.scope import CHANGE, RestrictedQuerySet, Scope, subtree_filter
 
 from .choices import LEVEL_FIELDS, AreaChangeKind, AreaKind, AreaLevel
+from .validators import validate_boundary
 
 
 class PlacedInArea(models.Model):
@@ -75,7 +76,9 @@ class Area(PlacedInArea):
     path = models.CharField(_("path"), max_length=255, editable=False)
     households = models.PositiveIntegerField(_("households"), default=0)
     population = models.PositiveIntegerField(_("population"), default=0)
-    boundary = models.JSONField(_("boundary (GeoJSON)"), null=True, blank=True)
+    boundary = models.JSONField(
+        _("boundary (GeoJSON)"), null=True, blank=True, validators=[validate_boundary]
+    )
     centre_lng = models.FloatField(_("centre longitude"), null=True, blank=True)
     centre_lat = models.FloatField(_("centre latitude"), null=True, blank=True)
     is_active = models.BooleanField(_("active"), default=True)

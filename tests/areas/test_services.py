@@ -224,3 +224,30 @@ def test_role_level_is_enforced(city):
         role_grant(actor=None, user=colleague, role=Role.GRID_WORKER, area=city.communities[0])
     with pytest.raises(ValidationError):
         role_grant(actor=None, user=colleague, role=Role.DEPARTMENT_HANDLER, area=city.grids[0])
+
+
+@pytest.mark.parametrize(
+    "boundary",
+    [
+        {"type": "Point", "coordinates": [121.4, 31.2]},
+        {"type": "Polygon", "coordinates": [[[121.4, 31.2], [121.5, 31.2], [121.5, 31.3]]]},
+        {"type": "Polygon", "coordinates": [[[521.4, 31.2], [121.5, 31.2], [121.5, 31.3], [521.4, 31.2]]]},
+        {"type": "Polygon", "coordinates": "not a list"},
+        [1, 2, 3],
+    ],
+)
+def test_a_malformed_boundary_is_refused(city, boundary):
+    before = _snapshot()
+    with pytest.raises(ValidationError) as raised:
+        area_update(actor=None, area=city.grids[0], boundary=boundary)
+    assert "boundary" in raised.value.message_dict
+    assert _snapshot() == before
+
+
+def test_a_polygon_boundary_is_kept(city):
+    square = {
+        "type": "Polygon",
+        "coordinates": [[[121.4, 31.2], [121.5, 31.2], [121.5, 31.3], [121.4, 31.2]]],
+    }
+    area_update(actor=None, area=city.grids[0], boundary=square)
+    assert Area.objects.get(pk=city.grids[0].pk).boundary == square

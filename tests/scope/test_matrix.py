@@ -6,14 +6,19 @@ shows up here.
 """
 
 import pytest
+from django.urls import reverse
 
 from apps.accounts.models import RoleAssignment, User
-from apps.accounts.roles import PERMISSIONS
-from apps.accounts.services import role_revoke
+from apps.accounts.roles import PERMISSIONS, Role
+from apps.accounts.scope import user_scope
+from apps.accounts.services import role_grant, role_revoke, user_create
 from apps.areas.models import Area
+from apps.areas.services import area_create
 from apps.departments.models import Department
+from apps.departments.services import department_create
 from apps.party.models import PartnerUnit, PartTimeMember, PartyMember, PartyOrganisation
-from apps.party.services import part_time_member_add
+from apps.party.services import member_add, organisation_create, part_time_member_add, partner_unit_create
+from tests.api_helpers import api_as
 from tests.builders import build_city
 
 pytestmark = pytest.mark.django_db
@@ -34,6 +39,24 @@ ROLE_HOLDERS = [
 @pytest.fixture
 def city():
     city = build_city()
+    # A second district with something of every kind, so that every role has rows outside its scope.
+    other = area_create(actor=None, parent=None, name="外区", code="310199")
+    other_street = area_create(actor=None, parent=other, name="外区街道", code="310199001")
+    other_org = organisation_create(actor=None, area=other, parent=None, name="外区区委", kind="committee")
+    street_org = organisation_create(
+        actor=None,
+        area=other_street,
+        parent=other_org,
+        name="外区街道党工委",
+        kind="working_committee",
+        is_joint=True,
+    )
+    member_add(actor=None, organisation=street_org, name="外区党员")
+    unit = partner_unit_create(actor=None, area=other_street, name="外区医院", unit_type="hospital")
+    part_time_member_add(actor=None, organisation=street_org, partner_unit=unit, name="外区兼职委员")
+    department_create(actor=None, area=other, name="外区城管执法局", level=1)
+    outsider = user_create(username="outsider", password="Grid-Test-Passw0rd")
+    role_grant(actor=None, user=outsider, role=Role.STREET_STAFF, area=other_street)
     street = city.streets[0]
     joint = PartyOrganisation.objects.get(area=street)
     joint.is_joint = True
@@ -98,6 +121,51 @@ def test_each_role_sees_exactly_its_subtree(city, model):
         user = User.objects.get(username=username)
         visible = set(model.objects.restrict(user).values_list("pk", flat=True))
         assert visible == _expected(user, model, parents), (username, model.__name__)
+
+
+# model: (API list, API detail, page detail or None, the permission that opens the page)
+ENDPOINTS = {
+    Area: ("api:area-list", "api:area-detail", "areas:detail", "area.view"),
+    Department: ("api:department-list", "api:department-detail", "departments:detail", "department.view"),
+    PartyOrganisation: (
+        "api:partyorganisation-list",
+        "api:partyorganisation-detail",
+        "party:organisation_detail",
+        "party.view",
+    ),
+    PartyMember: ("api:partymember-list", "api:partymember-detail", None, ""),
+    PartnerUnit: ("api:partnerunit-list", "api:partnerunit-detail", None, ""),
+    RoleAssignment: ("api:roleassignment-list", "api:roleassignment-detail", None, ""),
+    User: ("api:user-list", "api:user-detail", "accounts:user_detail", "role.change"),
+}
+
+
+@pytest.mark.parametrize("model", list(ENDPOINTS), ids=lambda model: model.__name__)
+def test_the_api_and_the_pages_show_exactly_the_subtree(city, client, model):
+    list_name, detail_name, page_name, page_permission = ENDPOINTS[model]
+    parents = dict(Area.objects.values_list("pk", "parent_id"))
+    for username in ROLE_HOLDERS:
+        user = User.objects.get(username=username)
+        expected = _expected(user, model, parents)
+        outside = model.objects.exclude(pk__in=expected).order_by("pk").first()
+        assert outside is not None, (username, model.__name__)
+        api = api_as(user)
+        listed = api.get(reverse(list_name), {"page_size": 200})
+        assert listed.status_code == 200, (username, model.__name__, listed.status_code)
+        assert {row["id"] for row in listed.json()["results"]} == expected, (username, model.__name__)
+        assert api.get(reverse(detail_name, args=[outside.pk])).status_code == 404, (username, model.__name__)
+        if expected:
+            inside = min(expected)
+            assert api.get(reverse(detail_name, args=[inside])).status_code == 200, (username, model.__name__)
+        if page_name and user_scope(user).allows(page_permission):
+            client.force_login(user)
+            assert client.get(reverse(page_name, args=[outside.pk])).status_code == 404, (
+                username,
+                model.__name__,
+            )
+            if expected:
+                page = client.get(reverse(page_name, args=[min(expected)]))
+                assert page.status_code == 200, (username, model.__name__)
 
 
 def test_scopes_are_not_trivial(city):
