@@ -18,7 +18,7 @@ import platform
 import statistics
 import sys
 import time
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -171,7 +171,7 @@ def main() -> None:
 
 def write_report(results: dict, city: dict, description: str) -> None:
     base = results["GET /healthz"]["median"]
-    today = datetime.now().astimezone().strftime("%Y-%m-%d")
+    today = datetime.now(UTC).strftime("%Y-%m-%d UTC")
     rows = [
         f"| {name} | {r['median']:.2f} | {r['p95']:.2f} | {r['median'] / base:.1f}x | {r['queries']} |"
         for name, r in results.items()
@@ -234,7 +234,8 @@ def city_report(city: dict, base: float, today: str) -> list[str]:
             f"Scoped reads of the street user (the demo login `street`, one street of {levels[2]:,}), "
             f"{REQUESTS} runs after {WARMUP} warm-up runs; target: median under 20 ms. Queryset rows "
             "evaluate `Area.objects.restrict(user)…` with the user's scope already loaded (as within one "
-            "request); API rows go through Django's test client with a signed-in session. Ratios are to "
+            "request); API rows go through Django's test client with a token, as other systems call it, and "
+            "include loading the user's scope. Ratios are to "
             "the median of /healthz above."
         ),
         "",
