@@ -3,6 +3,7 @@ from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from apps.accounts.scope import CHANGE
 from apps.core.admin import ScopedAdmin, ServiceAdminMixin
 
 from .models import RoleAssignment, User
@@ -28,6 +29,17 @@ class UserAdmin(DjangoUserAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).restrict(request.user)
+
+    def get_readonly_fields(self, request, obj=None):
+        # Only a superuser hands out administration rights or Django permissions.
+        if request.user.is_superuser:
+            return super().get_readonly_fields(request, obj)
+        return ["is_staff", "is_superuser", "groups", "user_permissions", "last_login", "date_joined"]
+
+    def has_change_permission(self, request, obj=None):
+        if not super().has_change_permission(request, obj):
+            return False
+        return obj is None or User.objects.restrict(request.user, CHANGE).filter(pk=obj.pk).exists()
 
 
 @admin.register(RoleAssignment)

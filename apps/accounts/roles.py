@@ -57,8 +57,9 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     Role.DEPARTMENT_HANDLER: frozenset({"area.view", "department.view"}),
     Role.PARTY_SECRETARY: frozenset({"area.view", "department.view", "party.view", "party.change"}),
     Role.AUDITOR: frozenset(_VIEW_ALL),
+    # The grid standard is one for the whole installation: only superusers change it.
     Role.SYSTEM_ADMIN: frozenset(
-        _VIEW_ALL | {"area.change", "department.change", "party.change", "role.change", "standard.change"}
+        _VIEW_ALL | {"area.change", "department.change", "party.change", "role.change"}
     ),
 }
 

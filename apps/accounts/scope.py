@@ -47,11 +47,35 @@ class Scope:
         """(level, area id) of every subtree in which the user holds `permission`."""
         return sorted({area for grant in self._granting(permission) for area in grant.areas})
 
+    def top_areas(self, permission: str) -> list[int]:
+        """The areas the permission is held for that lie below no other area it is held for."""
+        granting = self._granting(permission)
+        covered = {area_id for grant in granting for _level, area_id in grant.areas}
+        return sorted(
+            {
+                area_id
+                for grant in granting
+                if not grant.ancestors & covered
+                for _level, area_id in grant.areas
+            }
+        )
+
     def ancestors(self, permission: str) -> set[int]:
         return {area_id for grant in self._granting(permission) for area_id in grant.ancestors}
 
     def departments(self, permission: str) -> list[int]:
         return sorted({g.department_id for g in self._granting(permission) if g.department_id})
+
+    def permissions_over(self, chain: list[int]) -> set[str]:
+        """What the user may do at an area whose chain (ancestor ids and its own id) is given: the
+        permissions of every role held for one of those areas."""
+        held = set(chain)
+        return {
+            permission
+            for grant in self.grants
+            if any(area_id in held for _level, area_id in grant.areas)
+            for permission in PERMISSIONS[grant.role]
+        }
 
     def roles(self) -> list[str]:
         return sorted({grant.role for grant in self.grants}, key=list(Role.values).index)
@@ -74,6 +98,8 @@ def _load(user) -> Scope:
     assignments = list(
         RoleAssignment.objects.active()
         .filter(user=user)
+        # A deactivated department's handlers keep their role rows but lose what the role gave them.
+        .exclude(department__is_active=False)
         .select_related("area", "department")
         .prefetch_related("department__served_areas")
     )

@@ -1,17 +1,18 @@
 """Writes about accounts: one function per action, keyword-only."""
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from rest_framework.authtoken.models import Token
 
 from apps.areas.choices import AreaLevel
-from apps.areas.models import Area
+from apps.areas.services import lock_tree
+from apps.core.db import save_or_refuse
 
 from .models import RoleAssignment, User
-from .roles import ROLE_LEVELS, Role
-from .scope import CHANGE, forget_scope, subtree_filter, user_scope
+from .roles import PERMISSIONS, ROLE_LEVELS, Role
+from .scope import forget_scope, user_scope
 
 
 @transaction.atomic
@@ -33,7 +34,7 @@ def user_create(
     )
     user.set_password(password)
     user.full_clean()
-    user.save()
+    save_or_refuse(user, {"username": _("This username is taken.")})
     return user
 
 
@@ -47,24 +48,29 @@ def api_token_revoke(*, user: User) -> None:
     Token.objects.filter(user=user).delete()
 
 
-def _check_may_grant(*, actor, area, department) -> None:
-    """A role can be granted only inside the granting user's own "role.change" scope. No actor means the
-    system itself (the demo seed, the migrations of later capabilities)."""
+def _check_may_grant(*, actor, user, role: str, area, department) -> None:
+    """A role can be granted (or revoked) only inside the granting user's own "role.change" scope, never
+    to oneself, and never with a permission the granting user does not hold there: a street's staff can
+    appoint grid workers and colleagues, not a party secretary or a system administrator. No actor means
+    the system itself (the demo seed, the migrations of later capabilities)."""
     if actor is None:
         return
     scope = user_scope(actor)
     if scope.unrestricted:
         return
-    if department is not None:
-        from apps.departments.models import Department  # noqa: PLC0415 - departments import accounts
-
-        allowed = Department.objects.restrict(actor, CHANGE).filter(pk=department.pk).exists()
-    else:
-        condition = subtree_filter(scope.areas("role.change"))
-        allowed = condition is not None and Area.objects.filter(condition, pk=area.pk).exists()
-    if not allowed:
+    field = "area" if department is None else "department"
+    if user is not None and user.pk == actor.pk:
+        raise ValidationError({field: _("You cannot grant or revoke your own roles.")})
+    place = area if department is None else department.area
+    held = scope.permissions_over([*place.ancestor_ids, place.pk])
+    if "role.change" not in held:
+        raise ValidationError({field: _("You may not grant roles there.")})
+    if not PERMISSIONS[role] <= held:
         raise ValidationError(
-            {"area" if department is None else "department": _("You may not grant roles there.")}
+            {
+                "role": _("You cannot grant a role with more rights than your own: %(role)s.")
+                % {"role": Role(role).label}
+            }
         )
 
 
@@ -103,7 +109,7 @@ def role_grant(
             raise ValidationError({"area": _("This area has been merged away.")})
     if leader_kind and role != Role.BUILDING_LEADER:
         raise ValidationError({"leader_kind": _("Only building leaders have a kind.")})
-    _check_may_grant(actor=actor, area=area, department=department)
+    _check_may_grant(actor=actor, user=user, role=role, area=area, department=department)
     holders = RoleAssignment.objects.active().filter(user=user, role=role)
     if holders.filter(area=area, department=department).exists():
         raise ValidationError(_("%(user)s already holds this role there.") % {"user": user.display_name})
@@ -116,15 +122,10 @@ def role_grant(
         leader_kind=leader_kind,
         granted_by=actor,
     )
-    assignment.copy_ancestors(area if area is not None else department.area)
-    try:
-        with transaction.atomic():
-            assignment.save()
-    except IntegrityError as error:
-        # Two administrators granting the same role at the same moment: the constraint lets one win.
-        raise ValidationError(
-            _("%(user)s already holds this role there.") % {"user": user.display_name}
-        ) from error
+    (place,) = lock_tree(area if area is not None else department.area)
+    assignment.copy_ancestors(place)
+    # Two administrators granting the same role at the same moment: the constraint lets one win.
+    save_or_refuse(assignment, _("%(user)s already holds this role there.") % {"user": user.display_name})
     forget_scope(user)
     return assignment
 
@@ -134,7 +135,13 @@ def role_revoke(*, actor, assignment: RoleAssignment) -> RoleAssignment:
     assignment = RoleAssignment.objects.select_for_update().get(pk=assignment.pk)
     if assignment.revoked_at is not None:
         raise ValidationError(_("This role has already been revoked."))
-    _check_may_grant(actor=actor, area=assignment.area, department=assignment.department)
+    _check_may_grant(
+        actor=actor,
+        user=assignment.user,
+        role=assignment.role,
+        area=assignment.area,
+        department=assignment.department,
+    )
     assignment.revoked_at = timezone.now()
     assignment.revoked_by = actor
     assignment.save(update_fields=["revoked_at", "revoked_by"])

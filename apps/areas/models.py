@@ -1,6 +1,7 @@
 """The five-level grid as one tree table, the history of its changes and the grid standards."""
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -8,6 +9,9 @@ from apps.accounts.scope import CHANGE, RestrictedQuerySet, Scope, subtree_filte
 
 from .choices import LEVEL_FIELDS, AreaChangeKind, AreaKind, AreaLevel
 from .validators import validate_boundary
+
+# The largest household or population figure one area can be given (a megacity has about 25 million).
+FIGURE_MAX = 100_000_000
 
 
 class PlacedInArea(models.Model):
@@ -74,13 +78,28 @@ class Area(PlacedInArea):
     )
     name = models.CharField(_("name"), max_length=100)
     path = models.CharField(_("path"), max_length=255, editable=False)
-    households = models.PositiveIntegerField(_("households"), default=0)
-    population = models.PositiveIntegerField(_("population"), default=0)
+    # Totals up the tree: 64-bit, so that a district's sum can never overflow; entries are capped.
+    households = models.PositiveBigIntegerField(
+        _("households"), default=0, validators=[MaxValueValidator(FIGURE_MAX)]
+    )
+    population = models.PositiveBigIntegerField(
+        _("population"), default=0, validators=[MaxValueValidator(FIGURE_MAX)]
+    )
     boundary = models.JSONField(
         _("boundary (GeoJSON)"), null=True, blank=True, validators=[validate_boundary]
     )
-    centre_lng = models.FloatField(_("centre longitude"), null=True, blank=True)
-    centre_lat = models.FloatField(_("centre latitude"), null=True, blank=True)
+    centre_lng = models.FloatField(
+        _("centre longitude"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(-180), MaxValueValidator(180)],
+    )
+    centre_lat = models.FloatField(
+        _("centre latitude"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(-90), MaxValueValidator(90)],
+    )
     is_active = models.BooleanField(_("active"), default=True)
     merged_into = models.ForeignKey(
         "self", models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("merged into")
@@ -119,8 +138,9 @@ class Area(PlacedInArea):
         areas = scope.areas(f"area.{action}")
         condition = subtree_filter(areas)
         if condition is not None and action == CHANGE:
-            # An area's own name, code and place are decided one level up.
-            condition &= ~models.Q(id__in=[area_id for _level, area_id in areas])
+            # An area's own name, code and place are decided one level up (unless the user also holds
+            # the permission higher up).
+            condition &= ~models.Q(id__in=scope.top_areas(f"area.{action}"))
         return condition
 
     @property

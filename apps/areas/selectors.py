@@ -53,8 +53,10 @@ class Violation:
         return ComplianceRule(self.rule).label
 
 
-def _role_count(role: str, *, column: str = "area", full_time: bool | None = None) -> Subquery:
-    holders = RoleAssignment.objects.active().filter(role=role, **{column: OuterRef("pk")})
+def _role_count(
+    roles: QuerySet, role: str, *, column: str = "area", full_time: bool | None = None
+) -> Subquery:
+    holders = roles.filter(role=role, **{column: OuterRef("pk")})
     if full_time is not None:
         holders = holders.filter(is_full_time=full_time)
     counted = holders.order_by().values(column).annotate(n=Count("pk")).values("n")
@@ -67,13 +69,16 @@ def compliance_violations(user, *, within: Area | None = None, rule: str = "") -
     areas = Area.objects.restrict(user, VIEW).filter(is_active=True)
     if within is not None:
         areas = areas.filter(**{f"{within.level_field}_id": within.pk})
+    # Staffing is read from the roles the user may see; without "role.view" those rules are not checked.
+    staffing = user_scope(user).allows("role.view")
+    roles = RoleAssignment.objects.restrict(user, VIEW).active()
     grids = areas.filter(level=AreaLevel.GRID).annotate(
-        heads=Exists(RoleAssignment.objects.active().filter(role=Role.GRID_HEAD, area=OuterRef("pk"))),
-        full_time=_role_count(Role.GRID_WORKER, full_time=True),
+        heads=Exists(roles.filter(role=Role.GRID_HEAD, area=OuterRef("pk"))),
+        full_time=_role_count(roles, Role.GRID_WORKER, full_time=True),
     )
     communities = areas.filter(level=AreaLevel.COMMUNITY).annotate(
-        workers=_role_count(Role.COMMUNITY_WORKER)
-        + _role_count(Role.GRID_WORKER, column="community", full_time=True),
+        workers=_role_count(roles, Role.COMMUNITY_WORKER)
+        + _role_count(roles, Role.GRID_WORKER, column="community", full_time=True),
     )
     found: list[Violation] = []
     for grid in grids.order_by("code"):
@@ -95,9 +100,9 @@ def compliance_violations(user, *, within: Area | None = None, rule: str = "") -
                     standard.households_per_grid_max,
                 )
             )
-        if standard.grid_head_required and not grid.heads:
+        if staffing and standard.grid_head_required and not grid.heads:
             found.append(Violation(grid, ComplianceRule.NO_GRID_HEAD, 0, 1))
-        if grid.full_time < standard.full_time_workers_per_grid:
+        if staffing and grid.full_time < standard.full_time_workers_per_grid:
             found.append(
                 Violation(
                     grid,
@@ -125,7 +130,7 @@ def compliance_violations(user, *, within: Area | None = None, rule: str = "") -
                     standard.community_merge_below,
                 )
             )
-        if community.population:
+        if staffing and community.population:
             ratio = (Decimal(community.workers) * 10000 / community.population).quantize(Decimal("0.1"))
             if ratio < standard.workers_per_10k_residents:
                 found.append(

@@ -6,16 +6,19 @@ the area that moved. A re-gridding is rare and touches one subtree, so doing it 
 filter exact at every moment, with no window in which a row answers to its old street.
 """
 
-from collections.abc import Iterable
-
 from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F, Sum, Value
 from django.db.models.functions import Coalesce, Concat, Greatest, Substr
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from apps.accounts.models import RoleAssignment
 from apps.accounts.scope import subtree_filter, user_scope
+from apps.core.db import save_or_refuse
+from apps.departments.models import Department
+from apps.party.models import PartyOrganisation
 
 from .choices import DEFAULT_KIND, KIND_LEVEL, LEVEL_FIELDS, AreaChangeKind, AreaLevel
 from .models import Area, AreaChange, GridStandard, PlacedInArea
@@ -76,6 +79,8 @@ def area_create(
     centre_lng: float | None = None,
     centre_lat: float | None = None,
 ) -> Area:
+    if parent is not None:
+        (parent,) = lock_tree(parent)
     if parent is not None and parent.level >= AreaLevel.BUILDING:
         raise ValidationError({"parent": _("A building cannot have areas below it.")})
     if parent is not None and not parent.is_active:
@@ -99,14 +104,8 @@ def area_create(
     )
     area.copy_ancestors(parent)
     area.full_clean(exclude=["path", "code"])
-    try:
-        with transaction.atomic():
-            area.save()
-    except IntegrityError as error:
-        # Another request took the code between the check and the insert.
-        raise ValidationError(
-            {"code": _("An area with the code %(code)s already exists.") % {"code": code}}
-        ) from error
+    # Another request may take the code between the check and the insert.
+    save_or_refuse(area, {"code": _("An area with the code %(code)s already exists.") % {"code": code}})
     if parent is not None:
         _add_figures([*parent.ancestor_ids, parent.pk], households=households, population=population)
     area.path = f"{parent.path if parent else '/'}{area.pk}/"
@@ -129,7 +128,7 @@ def area_update(*, actor, area: Area, reason: str = "", **changes) -> Area:
             _("These fields cannot be changed here: %(fields)s") % {"fields": ", ".join(unknown)}
         )
     check_may_change_below(actor=actor, parent=area.parent)
-    area = Area.objects.select_for_update().get(pk=area.pk)
+    (area,) = lock_tree(area)
     if "kind" in changes:
         changes["kind"] = _check_kind(level=area.level, kind=changes["kind"])
     before = {field: getattr(area, field) for field in changes}
@@ -193,17 +192,63 @@ def _reparent_subtree(*, area: Area, new_parent: Area) -> None:
         model.objects.filter(**{f"{level_field}_id": area.pk}).update(**upper)
 
 
-def _lock(areas: Iterable[Area]) -> list[Area]:
-    return list(Area.objects.select_for_update().filter(pk__in=[area.pk for area in areas]).order_by("pk"))
+def _drop_stale_service(*, level_field: str, root_id: int) -> int:
+    """After a subtree moved, a department keeps serving only the areas that still lie within its own
+    district or street; one left serving nothing serves its own area again."""
+    through = Department.served_areas.through
+    links = through.objects.filter(**{f"area__{level_field}_id": root_id}).select_related(
+        "department", "area"
+    )
+    stale = [
+        link
+        for link in links
+        if getattr(link.area, f"{LEVEL_FIELDS[link.department.level]}_id") != link.department.area_id
+    ]
+    through.objects.filter(pk__in=[link.pk for link in stale]).delete()
+    for department in {link.department for link in stale}:
+        if not department.served_areas.exists():
+            department.served_areas.add(department.area_id)
+    return len(stale)
+
+
+def _reattach_organisations(*, area: Area, old_parent_id: int, new_parent: Area) -> None:
+    """The party organisations bound to `area` that hung under the old parent area's organisation now
+    hang under the new parent area's (the first one, where there is one)."""
+    new_parent_org = PartyOrganisation.objects.filter(area=new_parent).order_by("is_joint", "pk").first()
+    if new_parent_org is not None:
+        PartyOrganisation.objects.filter(area=area, parent__area_id=old_parent_id).update(
+            parent=new_parent_org
+        )
+
+
+def lock_tree(*areas: Area) -> list[Area]:
+    """Serialise the writes to the trees holding these areas, and return the areas fresh from the database.
+
+    Every service that changes the tree, or copies an area's ancestors onto a row, calls this first. It
+    locks the areas' districts in id order and only then the areas, so two writers never deadlock, and a
+    row never copies the ancestors of an area that another transaction is moving (on SQLite, writes are
+    serialised by the database already).
+    """
+    for _attempt in range(3):
+        districts = sorted({area.district_id or area.pk for area in areas if area.pk})
+        list(Area.objects.select_for_update().filter(pk__in=districts).order_by("pk").values_list("pk"))
+        fresh = {
+            area.pk: area
+            for area in Area.objects.select_for_update()
+            .filter(pk__in=[area.pk for area in areas])
+            .order_by("pk")
+        }
+        if len(fresh) < len({area.pk for area in areas}):
+            raise ValidationError(_("One of these areas no longer exists."))
+        if {area.district_id for area in fresh.values()} <= set(districts):
+            return [fresh[area.pk] for area in areas]
+    raise ValidationError(_("The area is being moved to another district; try again."))
 
 
 @transaction.atomic
 def area_move(*, actor, area: Area, new_parent: Area, reason: str = "") -> Area:
     """Place an area (with everything below it) under another parent one level above it."""
-    area, new_parent = (
-        Area.objects.select_for_update().get(pk=area.pk),
-        Area.objects.select_for_update().get(pk=new_parent.pk),
-    )
+    area, new_parent = lock_tree(area, new_parent)
     if new_parent.pk == area.pk or getattr(new_parent, f"{area.level_field}_id") == area.pk:
         raise ValidationError({"parent": _("An area cannot be moved under itself or an area below it.")})
     if new_parent.level != area.level - 1:
@@ -224,6 +269,8 @@ def area_move(*, actor, area: Area, new_parent: Area, reason: str = "") -> Area:
     check_may_change_below(actor=actor, parent=new_parent)
     old_parent = area.parent
     _reparent_subtree(area=area, new_parent=new_parent)
+    dropped = _drop_stale_service(level_field=area.level_field, root_id=area.pk)
+    _reattach_organisations(area=area, old_parent_id=old_parent.pk, new_parent=new_parent)
     area.refresh_from_db()
     _record(
         area=area,
@@ -233,6 +280,7 @@ def area_move(*, actor, area: Area, new_parent: Area, reason: str = "") -> Area:
         data={
             "from": {"id": old_parent.pk, "name": old_parent.name},
             "to": {"id": new_parent.pk, "name": new_parent.name},
+            "services_dropped": dropped,
         },
     )
     return area
@@ -252,16 +300,18 @@ def area_split(
 ) -> Area:
     """Split off a new sibling of `area`, taking the given children with their figures, plus the
     households and population given (figures of the area that no child carries)."""
-    (area,) = _lock([area])
+    (area,) = lock_tree(area)
     if not area.is_active:
         raise ValidationError(_("Areas that have been merged away cannot be split."))
     if area.parent is None:
         raise ValidationError(_("A district is split by creating a new district."))
     if not children:
         raise ValidationError({"children": _("Choose the areas that go to the new area.")})
-    if any(child.parent_id != area.pk for child in children):
+    # Read under the district's lock: nothing below can move meanwhile.
+    chosen = {child.pk for child in children}
+    children = list(Area.objects.filter(pk__in=chosen).order_by("pk"))
+    if len(children) != len(chosen) or any(child.parent_id != area.pk for child in children):
         raise ValidationError({"children": _("Only areas directly below the area being split can go.")})
-    children = list(Area.objects.filter(pk__in=[child.pk for child in children]).order_by("pk"))
     carried = Area.objects.filter(parent=area, is_active=True).aggregate(
         households=Coalesce(Sum("households"), 0), population=Coalesce(Sum("population"), 0)
     )
@@ -317,16 +367,30 @@ def _repoint_rows(*, source: Area, target: Area) -> None:
             through.objects.filter(**{target_column: source}).update(**{target_column: target})
 
 
+def _revoke_duplicate_roles(*, sources: list[Area], target: Area, actor) -> None:
+    """Someone holding the same role in a source and in the target (one grid head for two micro-grids)
+    keeps one: the source's role is revoked, so that the merge does not give them the role twice."""
+    held = set(RoleAssignment.objects.active().filter(area=target).values_list("user_id", "role"))
+    for source in sources:
+        for assignment in RoleAssignment.objects.active().filter(area=source).order_by("pk"):
+            key = (assignment.user_id, assignment.role)
+            if key in held:
+                RoleAssignment.objects.filter(pk=assignment.pk).update(
+                    revoked_at=timezone.now(), revoked_by=actor
+                )
+            held.add(key)
+
+
 @transaction.atomic
 def area_merge(*, actor, sources: list[Area], target: Area, reason: str = "") -> Area:
     """Merge areas into `target` (same level): their children, figures and placed rows move over and
     the sources are retired, pointing at the target."""
     if not sources:
         raise ValidationError({"sources": _("Choose the areas to merge.")})
-    locked = _lock([*sources, target])
-    by_pk = {area.pk: area for area in locked}
-    target = by_pk[target.pk]
-    sources = [by_pk[area.pk] for area in sources]
+    if len({source.pk for source in sources}) != len(sources):
+        raise ValidationError({"sources": _("Each area can be merged only once.")})
+    locked = lock_tree(*sources, target)
+    *sources, target = locked
     if any(source.pk == target.pk for source in sources):
         raise ValidationError({"sources": _("An area cannot be merged into itself.")})
     if any(source.level != target.level for source in sources):
@@ -339,10 +403,13 @@ def area_merge(*, actor, sources: list[Area], target: Area, reason: str = "") ->
         )
     for area in [*sources, target]:
         check_may_change_below(actor=actor, parent=area.parent)
+    _revoke_duplicate_roles(sources=sources, target=target, actor=actor)
     try:
         with transaction.atomic():
             for source in sources:
                 _repoint_rows(source=source, target=target)
+                _reattach_organisations(area=target, old_parent_id=source.parent_id, new_parent=target.parent)
+            _drop_stale_service(level_field=target.level_field, root_id=target.pk)
     except IntegrityError as error:
         raise ValidationError(
             _("The merge would give two rows of the same name in one area; rename one first.")

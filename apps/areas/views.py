@@ -376,7 +376,7 @@ def compliance(request: HttpRequest) -> HttpResponse:
     chosen = None
     area_id = request.GET.get("area", "")
     if area_id:
-        if not area_id.isdigit():
+        if not (area_id.isascii() and area_id.isdigit()):
             raise Http404
         chosen = get_object_or_404(_visible(user), pk=area_id)
     filters = ComplianceFilterForm(request.GET, areas=_filter_areas(user, chosen))

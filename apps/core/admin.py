@@ -5,7 +5,7 @@ from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.http import HttpResponseRedirect
 
-from apps.accounts.scope import VIEW
+from apps.accounts.scope import CHANGE, VIEW
 
 
 class ScopedAdmin(admin.ModelAdmin):
@@ -27,6 +27,12 @@ class ScopedAdmin(admin.ModelAdmin):
         if hasattr(related.objects, "restrict") and "queryset" not in kwargs:
             kwargs["queryset"] = related.objects.restrict(request.user, VIEW)
         return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+    def has_change_permission(self, request, obj=None):
+        # Reading goes by the "view" scope, changing by the narrower "change" scope.
+        if not super().has_change_permission(request, obj):
+            return False
+        return obj is None or self.model.objects.restrict(request.user, CHANGE).filter(pk=obj.pk).exists()
 
     def has_delete_permission(self, request, obj=None):
         return False

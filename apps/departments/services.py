@@ -6,6 +6,8 @@ from django.utils.translation import gettext as _
 
 from apps.accounts.scope import subtree_filter, user_scope
 from apps.areas.models import Area
+from apps.areas.services import lock_tree
+from apps.core.db import save_or_refuse
 
 from .choices import DepartmentLevel
 from .models import Department
@@ -60,9 +62,11 @@ def department_create(
     department = Department(
         area=area, name=name, short_name=short_name, level=level, phone=phone, created_by=actor
     )
+    (area,) = lock_tree(area)
+    department.area = area
     department.copy_ancestors(area)
     department.full_clean()
-    department.save()
+    save_or_refuse(department, {"name": _("This area already has a department of that name.")})
     department.served_areas.set(served_areas)
     if categories:
         department.categories.set(categories)
@@ -91,7 +95,7 @@ def department_update(
         if value is not None:
             setattr(department, field, value)
     department.full_clean()
-    department.save()
+    save_or_refuse(department, {"name": _("This area already has a department of that name.")})
     if served_areas is not None:
         served_areas = list(served_areas)
         if not served_areas:

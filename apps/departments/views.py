@@ -28,8 +28,9 @@ def _require(request: HttpRequest, permission: str) -> None:
         raise PermissionDenied
 
 
-def _handlers():
-    return RoleAssignment.objects.active().filter(role=Role.DEPARTMENT_HANDLER)
+def _handlers(user):
+    """Handlers in the user's role scope: people without "role.view" see no names and no counts."""
+    return RoleAssignment.objects.restrict(user, VIEW).active().filter(role=Role.DEPARTMENT_HANDLER)
 
 
 def department_list(request: HttpRequest) -> HttpResponse:
@@ -42,7 +43,7 @@ def department_list(request: HttpRequest) -> HttpResponse:
         if level := form.cleaned_data["level"]:
             departments = departments.filter(level=level)
     handler_count = (
-        _handlers()
+        _handlers(request.user)
         .filter(department=OuterRef("pk"))
         .order_by()
         .values("department")
@@ -62,6 +63,7 @@ def department_list(request: HttpRequest) -> HttpResponse:
             "form": form,
             "page_obj": page,
             "may_create": user_scope(request.user).allows("department.change"),
+            "may_see_staff": user_scope(request.user).allows("role.view"),
         },
     )
 
@@ -73,7 +75,12 @@ def department_detail(request: HttpRequest, pk: int) -> HttpResponse:
         .prefetch_related("served_areas", "categories"),
         pk=pk,
     )
-    handlers = _handlers().filter(department=department).select_related("user").order_by("user__username")
+    handlers = (
+        _handlers(request.user)
+        .filter(department=department)
+        .select_related("user")
+        .order_by("user__username")
+    )
     return render(
         request,
         "departments/department_detail.html",
@@ -82,6 +89,7 @@ def department_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "handlers": handlers,
             "may_change": Department.objects.restrict(request.user, CHANGE).filter(pk=pk).exists(),
             "may_manage_users": user_scope(request.user).allows("role.change"),
+            "may_see_staff": user_scope(request.user).allows("role.view"),
         },
     )
 

@@ -34,7 +34,7 @@ def _covered(level: int, within: Area, user) -> dict[int | None, tuple[int, int]
     rows = (
         Area.objects.restrict(user, VIEW)
         .filter(is_active=True, level=level, **{f"{within.level_field}_id": within.pk})
-        .annotate(bound=Exists(PartyOrganisation.objects.filter(area=OuterRef("pk"))))
+        .annotate(bound=Exists(PartyOrganisation.objects.restrict(user, VIEW).filter(area=OuterRef("pk"))))
         .values(f"{child_field}_id")
         .annotate(total=Count("pk"), covered=Count("pk", filter=Q(bound=True)))
         .order_by()

@@ -6,6 +6,8 @@ from django.utils.translation import gettext as _
 
 from apps.accounts.scope import subtree_filter, user_scope
 from apps.areas.models import Area
+from apps.areas.services import lock_tree
+from apps.core.db import save_or_refuse
 
 from .models import PartnerUnit, PartTimeMember, PartyMember, PartyOrganisation
 
@@ -45,9 +47,11 @@ def organisation_create(
     organisation = PartyOrganisation(
         area=area, parent=parent, name=name, kind=kind, is_joint=is_joint, founded_on=founded_on
     )
+    (area,) = lock_tree(area)
+    organisation.area = area
     organisation.copy_ancestors(area)
     organisation.full_clean()
-    organisation.save()
+    save_or_refuse(organisation, {"name": _("This area already has an organisation of that name.")})
     return organisation
 
 
@@ -83,9 +87,11 @@ def partner_unit_create(
         contact_name=contact_name,
         contact_phone=contact_phone,
     )
+    (area,) = lock_tree(area)
+    unit.area = area
     unit.copy_ancestors(area)
     unit.full_clean()
-    unit.save()
+    save_or_refuse(unit, {"name": _("This area already has a partner unit of that name.")})
     return unit
 
 
@@ -105,6 +111,8 @@ def part_time_member_add(
     member = PartTimeMember(
         organisation=organisation, area=area, partner_unit=partner_unit, name=name, position=position
     )
+    (area,) = lock_tree(area)
+    member.area = area
     member.copy_ancestors(area)
     member.full_clean()
     member.save()
@@ -134,7 +142,9 @@ def member_add(
         is_working_member=is_working_member,
         workplace=workplace,
     )
-    member.copy_ancestors(organisation.area)
+    (area,) = lock_tree(organisation.area)
+    member.area = area
+    member.copy_ancestors(area)
     member.full_clean()
     member.save()
     return member
@@ -147,6 +157,8 @@ def member_transfer(*, actor, member: PartyMember, organisation: PartyOrganisati
     _check_may_change(actor=actor, area=organisation.area)
     member.organisation = organisation
     member.area = organisation.area
-    member.copy_ancestors(organisation.area)
+    (area,) = lock_tree(organisation.area)
+    member.area = area
+    member.copy_ancestors(area)
     member.save()
     return member

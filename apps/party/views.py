@@ -209,7 +209,7 @@ def coverage(request: HttpRequest) -> HttpResponse:
     visible_areas = Area.objects.restrict(request.user, VIEW).filter(is_active=True)
     chosen = request.GET.get("area", "")
     if chosen:
-        if not chosen.isdigit():
+        if not (chosen.isascii() and chosen.isdigit()):
             raise Http404
         area = get_object_or_404(visible_areas, pk=chosen)
     else:

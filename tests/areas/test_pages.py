@@ -570,8 +570,8 @@ def test_the_report_pages_with_a_constant_number_of_queries(city, as_user, djang
     assert len(response.context["results"]) == 50
 
 
-def test_an_administrator_changes_the_standard(city, as_user):
-    client = as_user(city.users["sysadmin"])
+def test_an_administrator_changes_the_standard(city, superuser, as_user):
+    client = as_user(superuser)
     url = reverse("areas:compliance")
     assert client.get(url).context["standard_form"] is not None
     data = {
@@ -588,14 +588,14 @@ def test_an_administrator_changes_the_standard(city, as_user):
     assert (standard.households_per_grid_min, standard.grid_head_required, standard.updated_by) == (
         100,
         False,
-        city.users["sysadmin"],
+        superuser,
     )
     rules = {violation.rule for violation, _path in response.context["results"]}
     assert ComplianceRule.COMMUNITY_MERGE not in rules
 
 
-def test_a_contradictory_standard_is_refused(city, as_user):
-    client = as_user(city.users["sysadmin"])
+def test_a_contradictory_standard_is_refused(city, superuser, as_user):
+    client = as_user(superuser)
     before = current_standard()
     data = {
         "households_per_grid_min": 700,

@@ -251,3 +251,43 @@ def test_a_polygon_boundary_is_kept(city):
     }
     area_update(actor=None, area=city.grids[0], boundary=square)
     assert Area.objects.get(pk=city.grids[0].pk).boundary == square
+
+
+def test_a_merge_naming_a_source_twice_is_refused(city):
+    before = _snapshot()
+    with pytest.raises(ValidationError):
+        area_merge(actor=None, sources=[city.grids[1], city.grids[1]], target=city.grids[0])
+    assert _snapshot() == before
+
+
+def test_one_grid_head_for_two_grids_keeps_one_role_after_their_merge(city):
+    head = city.users["gridhead"]
+    role_grant(actor=None, user=head, role=Role.GRID_HEAD, area=city.grids[1])
+    area_merge(actor=city.users["street"], sources=[city.grids[1]], target=city.grids[0])
+    _consistent()
+    assert (
+        RoleAssignment.objects.active().filter(user=head, role=Role.GRID_HEAD).get().area_id
+        == city.grids[0].pk
+    )
+    assert (
+        RoleAssignment.objects.filter(user=head, role=Role.GRID_HEAD, revoked_at__isnull=False).count() == 1
+    )
+
+
+def test_a_move_keeps_departments_and_the_party_tree_consistent(city):
+    street_department = city.departments[1]  # of the first street
+    community = city.communities[0]
+    street_department.served_areas.set([community])
+    area_move(actor=city.users["district"], area=community, new_parent=city.streets[1])
+    assert list(street_department.served_areas.all()) == [city.streets[0]]
+    community_org = PartyOrganisation.objects.get(area=community)
+    assert community_org.parent.area_id == city.streets[1].pk
+
+
+def test_a_figure_too_large_is_refused(city):
+    before = _snapshot()
+    with pytest.raises(ValidationError):
+        area_update(actor=None, area=city.buildings[0], households=2_147_483_647)
+    with pytest.raises(ValidationError):
+        area_update(actor=None, area=city.buildings[0], centre_lng=999)
+    assert _snapshot() == before

@@ -1,3 +1,4 @@
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema, extend_schema_view
@@ -5,7 +6,7 @@ from rest_framework import mixins
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from apps.accounts.scope import VIEW
+from apps.accounts.scope import VIEW, user_scope
 from apps.areas.models import Area
 from apps.core.api.viewsets import ScopedViewSet
 from apps.party.filters import MemberFilterSet, OrganisationFilterSet, PartnerUnitFilterSet
@@ -78,6 +79,9 @@ class CoverageView(APIView):
     def get(self, request):
         query = CoverageQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
+        if not user_scope(request.user).allows("party.view"):
+            # Coverage counts party organisations: without party.view there is nothing to count.
+            raise Http404
         area = get_object_or_404(Area.objects.restrict(request.user, VIEW), pk=query.validated_data["area"])
         total, children = party_coverage(request.user, area)
         return Response(CoverageReportSerializer({"total": total, "children": children}).data)
