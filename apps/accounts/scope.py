@@ -12,7 +12,7 @@ from functools import reduce
 from operator import or_
 
 from django.db import models
-from django.db.models import Q
+from django.db.models import Prefetch, Q
 
 from apps.areas.choices import LEVEL_FIELDS
 
@@ -89,7 +89,9 @@ def subtree_filter(areas: list[tuple[int, int]], prefix: str = "") -> Q | None:
 
 
 def _load(user) -> Scope:
-    from .models import RoleAssignment  # noqa: PLC0415 - the models import this module
+    from apps.areas.models import Area  # noqa: PLC0415 - the models import this module
+
+    from .models import RoleAssignment  # noqa: PLC0415
 
     if not user.is_authenticated or not user.is_active:
         return Scope()
@@ -101,7 +103,11 @@ def _load(user) -> Scope:
         # A deactivated department's handlers keep their role rows but lose what the role gave them.
         .exclude(department__is_active=False)
         .select_related("area", "department")
-        .prefetch_related("department__served_areas")
+        # Only what a grant needs: this runs on every request.
+        .only("role", "area__id", "area__level", "area__path", "department__id")
+        .prefetch_related(
+            Prefetch("department__served_areas", queryset=Area.objects.only("id", "level", "path"))
+        )
     )
     grants = []
     for assignment in assignments:

@@ -338,3 +338,17 @@ def test_the_history_costs_the_same_queries_whatever_the_page_size(city, django_
     api = api_as(city.users["street"])
     # token with user, role scope, the area, COUNT, page with actors
     assert_list_cost(django_assert_num_queries, api, detail(grid, "history"), 5)
+
+
+def test_the_fast_list_rows_equal_the_serializers_own(city, rf):
+    from apps.areas.api.serializers import AreaListSerializer, AreaSerializer
+
+    request = rf.get("/api/v1/areas/")
+    request.user = city.users["district"]
+    areas = list(Area.objects.all()[:10])
+    areas[0].merged_into_id = areas[1].pk
+    context = {"request": request}
+    assert (
+        AreaListSerializer(areas, many=True, context=context).data
+        == AreaSerializer(areas, many=True, context=context).data
+    )

@@ -61,6 +61,35 @@ class AreaSerializer(serializers.ModelSerializer):
         extra_kwargs = {"kind": {"required": False}, "code": {"validators": []}}
 
 
+class AreaListSerializer(AreaSerializer):
+    """The rows of an area list, the API's hottest read. Each row is built straight from the columns
+    instead of through DRF's per-field machinery, which took a third of the request; the fields are
+    AreaSerializer's, and tests/areas/test_api.py holds the two renderings equal."""
+
+    def to_representation(self, instance: Area) -> dict:
+        return {
+            "id": instance.pk,
+            "url": self.fields["url"].to_representation(instance),
+            "display": instance.name,
+            "code": instance.code,
+            "name": instance.name,
+            "level": instance.level,
+            "kind": instance.kind,
+            "parent": instance.parent_id,
+            "path": instance.path,
+            "district": instance.district_id,
+            "street": instance.street_id,
+            "community": instance.community_id,
+            "grid": instance.grid_id,
+            "households": instance.households,
+            "population": instance.population,
+            "centre_lng": instance.centre_lng,
+            "centre_lat": instance.centre_lat,
+            "is_active": instance.is_active,
+            "merged_into": instance.merged_into_id,
+        }
+
+
 class AreaDetailSerializer(AreaSerializer):
     """One area with its boundary; creates an area through `area_create`."""
 
