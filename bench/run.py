@@ -216,8 +216,7 @@ def city_report(city: dict, base: float, today: str) -> list[str]:
             f"`manage.py seed_demo --scale {SCALE} --seed 1` into the fresh benchmark database (no areas): "
             f"{levels[1]:,} districts, {levels[2]:,} streets, {levels[3]:,} communities, "
             f"{levels[4]:,} grids, {levels[5]:,} buildings. Wall time of the command, including the commit "
-            "(target for metro: under 5 minutes on this two-core machine). The machine is shared with "
-            "other work, so the figures are on the pessimistic side."
+            "(target for metro: under 5 minutes on this two-core machine)."
         ),
         "",
         "| step | seconds |",
