@@ -3,7 +3,7 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models import Count, Exists, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -77,8 +77,12 @@ def organisation_children(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def organisation_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    visible = PartyOrganisation.objects.restrict(request.user, VIEW)
     organisation = get_object_or_404(
-        PartyOrganisation.objects.restrict(request.user, VIEW).select_related("area", "secretary", "parent"),
+        visible.select_related("area", "secretary", "parent").annotate(
+            # The breadcrumb links the parent only where the user may open it.
+            parent_visible=Exists(visible.filter(pk=OuterRef("parent_id")))
+        ),
         pk=pk,
     )
     form = RosterFilterForm(request.GET or None)
