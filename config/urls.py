@@ -4,8 +4,13 @@ from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth.decorators import login_not_required, login_required
 from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
 from django.views.i18n import set_language
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+
+admin.site.site_header = _("GridGov administration")
+admin.site.site_title = _("GridGov administration")
+admin.site.index_title = _("System administration")
 
 urlpatterns = [
     path("", include("apps.core.urls")),
