@@ -13,6 +13,7 @@ from django.conf import settings
 from django.db import connection
 
 from apps.accounts.services import user_create
+from tests.builders import build_city
 
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
@@ -92,3 +93,21 @@ def superuser(db):
 def staff_client(client, staff_user):
     client.force_login(staff_user)
     return client
+
+
+@pytest.fixture
+def city(db):
+    """A small city with one user per role (tests/builders.py)."""
+    return build_city()
+
+
+@pytest.fixture
+def as_user(client):
+    """Signs a user in, with the pages in English so that messages can be compared with their msgids."""
+
+    def sign_in(user):
+        client.force_login(user)
+        client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+        return client
+
+    return sign_in

@@ -1,7 +1,6 @@
 from django import forms
 from django.contrib.auth import authenticate
 from django.contrib.auth.forms import PasswordChangeForm as DjangoPasswordChangeForm
-from django.contrib.auth.password_validation import validate_password
 from django.contrib.auth.validators import UnicodeUsernameValidator
 from django.core.exceptions import ValidationError
 from django.urls import reverse_lazy
@@ -10,7 +9,6 @@ from django.utils.translation import gettext_lazy as _
 from apps.core.forms import BootstrapFormMixin
 from apps.departments.models import Department
 
-from .models import User
 from .roles import ROLE_LEVELS, BuildingLeaderKind, Role
 
 
@@ -100,14 +98,3 @@ class UserCreateForm(_RoleFieldsForm):
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
     )
     field_order = ["username", "full_name", "password", "role", "area", "department"]
-
-    def clean_username(self):
-        username = self.cleaned_data["username"]
-        if User.objects.filter(username__iexact=username).exists():
-            raise ValidationError(_("This username is taken."))
-        return username
-
-    def clean_password(self):
-        password = self.cleaned_data["password"]
-        validate_password(password, User(username=self.data.get("username", "")))
-        return password

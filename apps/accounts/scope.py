@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from functools import reduce
 from operator import or_
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Prefetch, Q
 
@@ -141,6 +142,19 @@ def user_scope(user) -> Scope:
         if user.is_authenticated:
             user._gridgov_scope = scope
     return scope
+
+
+def require(actor, permission: str, area, error) -> None:
+    """The services' one access check: `actor` holds `permission` for `area`, through a role held for that
+    area or one above it, else `error` as a ValidationError. No actor means the system itself (the demo
+    seed, data migrations); `area` None means the whole installation, which only superusers hold."""
+    if actor is None:
+        return
+    scope = user_scope(actor)
+    if scope.unrestricted:
+        return
+    if area is None or permission not in scope.permissions_over([*area.ancestor_ids, area.pk]):
+        raise ValidationError(error)
 
 
 def forget_scope(user) -> None:

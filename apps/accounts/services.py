@@ -1,5 +1,6 @@
 """Writes about accounts: one function per action, keyword-only."""
 
+from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -7,7 +8,7 @@ from django.utils.translation import gettext as _
 from rest_framework.authtoken.models import Token
 
 from apps.areas.choices import AreaLevel
-from apps.areas.services import lock_tree
+from apps.areas.services import place_row
 from apps.core.db import save_or_refuse
 
 from .models import RoleAssignment, User
@@ -122,8 +123,7 @@ def role_grant(
         leader_kind=leader_kind,
         granted_by=actor,
     )
-    (place,) = lock_tree(area if area is not None else department.area)
-    assignment.copy_ancestors(place)
+    place_row(assignment, area if area is not None else department.area)
     # Two administrators granting the same role at the same moment: the constraint lets one win.
     save_or_refuse(assignment, _("%(user)s already holds this role there.") % {"user": user.display_name})
     forget_scope(user)
@@ -163,7 +163,16 @@ def user_create_with_role(
     leader_kind: str = "",
 ) -> User:
     """A scoped administrator's way to add a colleague: the account and its first role together, so that
-    no account exists that its creator could not see."""
+    no account exists that its creator could not see. The password must pass the password validators."""
+    errors = {}
+    if User.objects.filter(username__iexact=username).exists():
+        errors["username"] = [_("This username is taken.")]
+    try:
+        validate_password(password, User(username=username, full_name=full_name))
+    except ValidationError as error:
+        errors["password"] = error.messages
+    if errors:
+        raise ValidationError(errors)
     user = user_create(username=username, password=password, full_name=full_name)
     role_grant(
         actor=actor,

@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from apps.accounts.models import RoleAssignment
-from apps.accounts.scope import subtree_filter, user_scope
+from apps.accounts.scope import require, user_scope
 from apps.core.db import save_or_refuse
 from apps.departments.models import Department
 from apps.party.models import PartyOrganisation
@@ -38,14 +38,8 @@ def _record(*, area: Area, kind: str, actor, data: dict | None = None, reason: s
 
 
 def check_may_change_below(*, actor, parent: Area | None) -> None:
-    """The actor may create or change areas below `parent` (a new district needs a system-wide admin).
-    No actor means the system itself: the demo seed and data migrations."""
-    scope = user_scope(actor) if actor is not None else None
-    if scope is None or scope.unrestricted:
-        return
-    condition = subtree_filter(scope.areas("area.change"))
-    if parent is None or condition is None or not Area.objects.filter(condition, pk=parent.pk).exists():
-        raise ValidationError(_("You may not change areas there."))
+    """The actor may create or change areas below `parent` (a new district needs a superuser)."""
+    require(actor, "area.change", parent, _("You may not change areas there."))
 
 
 def _check_kind(*, level: int, kind: str) -> str:
@@ -219,6 +213,14 @@ def _reattach_organisations(*, area: Area, old_parent_id: int, new_parent: Area)
         PartyOrganisation.objects.filter(area=area, parent__area_id=old_parent_id).update(
             parent=new_parent_org
         )
+
+
+def place_row(row: PlacedInArea, area: Area) -> Area:
+    """Copy `area`'s ancestors onto `row`, read under the tree's lock (see `lock_tree`), so that the copy
+    cannot be stale; returns the area as the database holds it now."""
+    (area,) = lock_tree(area)
+    row.copy_ancestors(area)
+    return area
 
 
 def lock_tree(*areas: Area) -> list[Area]:

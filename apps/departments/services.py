@@ -4,9 +4,9 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from apps.accounts.scope import subtree_filter, user_scope
+from apps.accounts.scope import require
 from apps.areas.models import Area
-from apps.areas.services import lock_tree
+from apps.areas.services import place_row
 from apps.core.db import save_or_refuse
 
 from .choices import DepartmentLevel
@@ -14,14 +14,7 @@ from .models import Department
 
 
 def _check_may_manage(*, actor, area: Area) -> None:
-    if actor is None:
-        return
-    scope = user_scope(actor)
-    if scope.unrestricted:
-        return
-    condition = subtree_filter(scope.areas("department.change"))
-    if condition is None or not Area.objects.filter(condition, pk=area.pk).exists():
-        raise ValidationError({"area": _("You may not manage departments there.")})
+    require(actor, "department.change", area, {"area": _("You may not manage departments there.")})
 
 
 def _check_served(*, area: Area, served_areas) -> None:
@@ -62,9 +55,7 @@ def department_create(
     department = Department(
         area=area, name=name, short_name=short_name, level=level, phone=phone, created_by=actor
     )
-    (area,) = lock_tree(area)
-    department.area = area
-    department.copy_ancestors(area)
+    department.area = place_row(department, area)
     department.full_clean()
     save_or_refuse(department, {"name": _("This area already has a department of that name.")})
     department.served_areas.set(served_areas)

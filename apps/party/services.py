@@ -4,23 +4,16 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from apps.accounts.scope import subtree_filter, user_scope
+from apps.accounts.scope import require
 from apps.areas.models import Area
-from apps.areas.services import lock_tree
+from apps.areas.services import place_row
 from apps.core.db import save_or_refuse
 
 from .models import PartnerUnit, PartTimeMember, PartyMember, PartyOrganisation
 
 
 def _check_may_change(*, actor, area: Area) -> None:
-    if actor is None:
-        return
-    scope = user_scope(actor)
-    if scope.unrestricted:
-        return
-    condition = subtree_filter(scope.areas("party.change"))
-    if condition is None or not Area.objects.filter(condition, pk=area.pk).exists():
-        raise ValidationError(_("You may not change party organisations there."))
+    require(actor, "party.change", area, _("You may not change party organisations there."))
 
 
 @transaction.atomic
@@ -47,9 +40,7 @@ def organisation_create(
     organisation = PartyOrganisation(
         area=area, parent=parent, name=name, kind=kind, is_joint=is_joint, founded_on=founded_on
     )
-    (area,) = lock_tree(area)
-    organisation.area = area
-    organisation.copy_ancestors(area)
+    organisation.area = place_row(organisation, area)
     organisation.full_clean()
     save_or_refuse(organisation, {"name": _("This area already has an organisation of that name.")})
     return organisation
@@ -87,9 +78,7 @@ def partner_unit_create(
         contact_name=contact_name,
         contact_phone=contact_phone,
     )
-    (area,) = lock_tree(area)
-    unit.area = area
-    unit.copy_ancestors(area)
+    unit.area = place_row(unit, area)
     unit.full_clean()
     save_or_refuse(unit, {"name": _("This area already has a partner unit of that name.")})
     return unit
@@ -111,9 +100,7 @@ def part_time_member_add(
     member = PartTimeMember(
         organisation=organisation, area=area, partner_unit=partner_unit, name=name, position=position
     )
-    (area,) = lock_tree(area)
-    member.area = area
-    member.copy_ancestors(area)
+    member.area = place_row(member, area)
     member.full_clean()
     member.save()
     return member
@@ -142,9 +129,7 @@ def member_add(
         is_working_member=is_working_member,
         workplace=workplace,
     )
-    (area,) = lock_tree(organisation.area)
-    member.area = area
-    member.copy_ancestors(area)
+    member.area = place_row(member, organisation.area)
     member.full_clean()
     member.save()
     return member
@@ -157,8 +142,6 @@ def member_transfer(*, actor, member: PartyMember, organisation: PartyOrganisati
     _check_may_change(actor=actor, area=organisation.area)
     member.organisation = organisation
     member.area = organisation.area
-    (area,) = lock_tree(organisation.area)
-    member.area = area
-    member.copy_ancestors(area)
+    member.area = place_row(member, organisation.area)
     member.save()
     return member

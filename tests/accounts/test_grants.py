@@ -9,14 +9,9 @@ from apps.accounts.scope import user_scope
 from apps.accounts.services import role_grant, role_revoke, user_create
 from apps.areas.models import Area
 from apps.departments.services import department_update
-from tests.builders import PASSWORD, build_city
+from tests.builders import PASSWORD
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def city():
-    return build_city()
 
 
 @pytest.mark.parametrize(
@@ -59,7 +54,6 @@ def test_a_deactivated_departments_handlers_lose_their_scope(city):
     dept = city.users["dept"]
     assert Area.objects.restrict(dept).exists()
     department_update(actor=None, department=city.departments[1], is_active=False)
-    dept.refresh_from_db()
     fresh = type(dept).objects.get(pk=dept.pk)
     assert not Area.objects.restrict(fresh).exists()
 

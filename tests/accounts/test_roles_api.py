@@ -7,16 +7,11 @@ from apps.accounts.models import RoleAssignment, User
 from apps.accounts.roles import Role
 from apps.accounts.services import role_grant, user_create
 from tests.api_helpers import api_as, assert_list_cost, fields_of, ids
-from tests.builders import PASSWORD, build_city
+from tests.builders import PASSWORD
 
 pytestmark = pytest.mark.django_db
 ROLES = reverse("api:roleassignment-list")
 USERS = reverse("api:user-list")
-
-
-@pytest.fixture
-def city():
-    return build_city()
 
 
 def roles_of(city, *usernames):

@@ -1,35 +1,17 @@
 """User and role management through the real pages: each admin manages the people of their own areas."""
 
 import pytest
-from django.conf import settings
 from django.urls import reverse
 
 from apps.accounts.models import RoleAssignment, User
 from apps.accounts.roles import Role
 from apps.accounts.services import role_grant, user_create
-from tests.builders import PASSWORD, build_city
+from tests.builders import PASSWORD
 
 pytestmark = pytest.mark.django_db
 USERS = reverse("accounts:user_list")
 CREATE = reverse("accounts:user_create")
 NEW_PASSWORD = "a-Long-enough-passw0rd"
-
-
-@pytest.fixture
-def city():
-    return build_city()
-
-
-@pytest.fixture
-def as_user(client):
-    """Signs a user in, with the pages in English so that messages can be compared with their msgids."""
-
-    def sign_in(user):
-        client.force_login(user)
-        client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
-        return client
-
-    return sign_in
 
 
 def usernames(response) -> list[str]:

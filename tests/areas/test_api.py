@@ -9,15 +9,10 @@ from apps.areas.choices import AreaChangeKind, AreaLevel, ComplianceRule
 from apps.areas.models import Area, AreaChange, GridStandard
 from apps.areas.services import area_create, area_update, current_standard
 from tests.api_helpers import api_as, assert_list_cost, fields_of, ids
-from tests.builders import PASSWORD, build_city
+from tests.builders import PASSWORD
 
 pytestmark = pytest.mark.django_db
 AREAS = reverse("api:area-list")
-
-
-@pytest.fixture
-def city():
-    return build_city()
 
 
 def detail(area, action=""):

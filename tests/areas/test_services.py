@@ -12,14 +12,8 @@ from apps.areas.models import Area, AreaChange
 from apps.areas.services import area_create, area_merge, area_move, area_split, area_update
 from apps.departments.models import Department
 from apps.party.models import PartyMember, PartyOrganisation
-from tests.builders import build_city
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def city():
-    return build_city()
 
 
 def _snapshot():

@@ -8,15 +8,9 @@ from apps.cases.models import Category
 from apps.departments.models import Department
 from apps.departments.services import department_create
 from tests.api_helpers import api_as, assert_list_cost, fields_of, ids
-from tests.builders import build_city
 
 pytestmark = pytest.mark.django_db
 DEPARTMENTS = reverse("api:department-list")
-
-
-@pytest.fixture
-def city():
-    return build_city()
 
 
 def detail(department):

@@ -1,35 +1,16 @@
 """The department pages through the real views: who sees which departments, and the create and edit forms."""
 
 import pytest
-from django.conf import settings
 from django.urls import reverse
 
 from apps.areas.choices import AreaLevel
 from apps.cases.models import Category
 from apps.departments.models import Department
 from apps.departments.services import department_create
-from tests.builders import build_city
 
 pytestmark = pytest.mark.django_db
 LIST = reverse("departments:list")
 CREATE = reverse("departments:create")
-
-
-@pytest.fixture
-def city():
-    return build_city()
-
-
-@pytest.fixture
-def as_user(client):
-    """Signs a user in, with the pages in English so that messages can be compared with their msgids."""
-
-    def sign_in(user):
-        client.force_login(user)
-        client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
-        return client
-
-    return sign_in
 
 
 def listed(response) -> list[str]:

@@ -8,18 +8,12 @@ from apps.party.choices import OrganisationKind, PartnerUnitType
 from apps.party.models import PartnerUnit, PartyMember, PartyOrganisation
 from apps.party.services import member_add, organisation_create, partner_unit_create
 from tests.api_helpers import api_as, assert_list_cost, fields_of, ids
-from tests.builders import build_city
 
 pytestmark = pytest.mark.django_db
 ORGANISATIONS = reverse("api:partyorganisation-list")
 MEMBERS = reverse("api:partymember-list")
 UNITS = reverse("api:partnerunit-list")
 COVERAGE = reverse("api:party-coverage")
-
-
-@pytest.fixture
-def city():
-    return build_city()
 
 
 def in_subtree(queryset, area):

@@ -1,35 +1,16 @@
 """The party pages through the real views: the tree, the roster and its forms, partner units, coverage."""
 
 import pytest
-from django.conf import settings
 from django.urls import reverse
 
 from apps.party.choices import OrganisationKind, PartnerUnitType
 from apps.party.models import PartnerUnit, PartTimeMember, PartyMember, PartyOrganisation
 from apps.party.services import member_add, organisation_create, partner_unit_create
-from tests.builders import build_city
 
 pytestmark = pytest.mark.django_db
 TREE = reverse("party:organisation_tree")
 UNITS = reverse("party:partner_unit_list")
 COVERAGE = reverse("party:coverage")
-
-
-@pytest.fixture
-def city():
-    return build_city()
-
-
-@pytest.fixture
-def as_user(client):
-    """Signs a user in, with the pages in English so that messages can be compared with their msgids."""
-
-    def sign_in(user):
-        client.force_login(user)
-        client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
-        return client
-
-    return sign_in
 
 
 def org(city, name: str) -> PartyOrganisation:

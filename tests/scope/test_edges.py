@@ -4,14 +4,8 @@ import pytest
 from django.urls import reverse
 
 from tests.api_helpers import api_as
-from tests.builders import build_city
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def city():
-    return build_city()
 
 
 def test_party_coverage_needs_party_view(city):

@@ -1,6 +1,4 @@
 from django.contrib.auth import authenticate
-from django.contrib.auth.password_validation import validate_password
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
@@ -131,20 +129,6 @@ class UserCreateSerializer(serializers.Serializer):
     leader_kind = serializers.ChoiceField(
         choices=BuildingLeaderKind.choices, allow_blank=True, default="", label=_("building leader kind")
     )
-
-    def validate_username(self, username: str) -> str:
-        if User.objects.filter(username=username).exists():
-            raise serializers.ValidationError(_("This username is taken."))
-        return username
-
-    def validate(self, attrs):
-        try:
-            validate_password(
-                attrs["password"], User(username=attrs["username"], full_name=attrs["full_name"])
-            )
-        except DjangoValidationError as error:
-            raise serializers.ValidationError({"password": list(error.messages)}) from error
-        return attrs
 
     def create(self, validated_data):
         return user_create_with_role(actor=self.context["request"].user, **validated_data)
