@@ -9,4 +9,8 @@ urlpatterns = [
     path("", include("apps.areas.api.urls")),
     path("", include("apps.departments.api.urls")),
     path("", include("apps.party.api.urls")),
+    path("", include("apps.workcalendar.api.urls")),
+    path("", include("apps.notifications.api.urls")),
+    path("", include("apps.cases.api.urls")),
+    path("", include("apps.dispatch.api.urls")),
 ]

@@ -18,6 +18,12 @@ urlpatterns = [
     path("departments/", include("apps.departments.urls")),
     path("party/", include("apps.party.urls")),
     path("areas/", include("apps.areas.urls")),
+    path("calendar/", include("apps.workcalendar.urls")),
+    path("notifications/", include("apps.notifications.urls")),
+    path("cases/", include("apps.cases.urls")),
+    path("dispatch/", include("apps.dispatch.urls")),
+    # 一键达: the report, follow and rating pages residents reach without an account (/r/, /track/, /rate/).
+    path("", include("apps.cases.public_urls")),
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("admin/", admin.site.urls),
     path("api/v1/", include("config.api")),

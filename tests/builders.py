@@ -17,6 +17,7 @@ from apps.accounts.services import role_grant, user_create
 from apps.areas.choices import AreaLevel
 from apps.areas.models import Area
 from apps.areas.services import area_create
+from apps.cases.models import Category
 from apps.departments.services import department_create
 from apps.party.choices import OrganisationKind, PartnerUnitType
 from apps.party.services import member_add, organisation_create, partner_unit_create
@@ -35,6 +36,7 @@ class City:
     organisations: list = field(default_factory=list)
     members: list = field(default_factory=list)
     partner_units: list = field(default_factory=list)
+    categories: list = field(default_factory=list)
     users: dict[str, User] = field(default_factory=dict)
 
     def by_level(self, level: int) -> list[Area]:
@@ -140,6 +142,13 @@ def build_city(prefix: str = "310101") -> City:
     dept = user_create(username="dept", password=PASSWORD, full_name="dept")
     role_grant(actor=None, user=dept, role=Role.DEPARTMENT_HANDLER, department=city.departments[1])
     city.users["dept"] = dept
+    for code, name in (("T01", "环境卫生"), ("T02", "安全隐患")):
+        root = Category.objects.create(code=f"{prefix}{code}", name=name)
+        city.categories.append(root)
+        for n in range(2):
+            city.categories.append(
+                Category.objects.create(parent=root, code=f"{prefix}{code}{n}", name=f"{name}{n + 1}")
+            )
     for area in [district, *city.streets, *city.communities, *city.grids]:
         area.refresh_from_db()
     return city

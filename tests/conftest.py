@@ -47,6 +47,12 @@ def _require(available: bool, what: str) -> None:
 
 
 def pytest_runtest_setup(item):
+    if item.get_closest_marker("browser"):
+        # Playwright's sync API keeps an event loop in the main thread from the first browser test to the
+        # end of the session (its session fixtures start before any of the test's own), and Django takes
+        # that for async code; the ORM calls of tests, the database set-up and teardown are still
+        # synchronous. Browser tests run last, so every other test keeps Django's guard.
+        os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
     if item.get_closest_marker("postgres"):
         _require(connection.vendor == "postgresql", "PostgreSQL (DATABASE_URL)")
     if item.get_closest_marker("redis"):
@@ -61,12 +67,20 @@ def pytest_collection_modifyitems(config, items):
 
 
 @pytest.fixture(autouse=True)
-def _allow_orm_beside_playwright(request):
-    # Playwright's sync API keeps an event loop in the main thread from the first browser test to the end
-    # of the session, and Django takes that for async code; the ORM calls of tests and their teardown are
-    # still synchronous. Browser tests run last, so every other test keeps Django's guard.
-    if request.node.get_closest_marker("browser"):
-        os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+def _reference_data(request):
+    """The rows that data migrations write (the work calendar, version 1 of the SLA policies) are wiped by
+    the flush that ends every transactional test; the tests that follow get them written again."""
+    marker = request.node.get_closest_marker("django_db")
+    if marker is None:
+        return
+    request.getfixturevalue("transactional_db" if marker.kwargs.get("transaction") else "db")
+    from apps.dispatch.services import sla_policies_seed_defaults
+    from apps.workcalendar.models import WorkDay
+    from apps.workcalendar.services import calendar_seed
+
+    sla_policies_seed_defaults()
+    if not WorkDay.objects.exists():
+        calendar_seed()
 
 
 @pytest.fixture(scope="session")

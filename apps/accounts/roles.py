@@ -46,20 +46,32 @@ ROLE_LEVELS: dict[str, tuple[int, ...] | None] = {
 }
 
 _VIEW_ALL = {"area.view", "department.view", "party.view", "role.view"}
+# Cases: view; report (intake); triage (accept, reject, dispatch, merge, suspend, close, decide extensions);
+# handle (settle within the grid, verify on site); whistle; supervise (督办, leader claim).
+# A department handler's "order.handle" covers the orders of their department, wherever the case lies.
+_CASES_STREET = {"case.view", "case.report", "case.triage", "case.handle", "case.whistle", "case.supervise"}
+_CASES_COMMUNITY = {"case.view", "case.report", "case.triage", "case.handle", "case.whistle"}
+_CASES_GRID = {"case.view", "case.report", "case.handle"}
 
 PERMISSIONS: dict[str, frozenset[str]] = {
-    Role.DISTRICT_COMMAND: frozenset(_VIEW_ALL | {"area.change", "department.change", "role.change"}),
-    Role.STREET_STAFF: frozenset(_VIEW_ALL | {"area.change", "department.change", "role.change"}),
-    Role.COMMUNITY_WORKER: frozenset(_VIEW_ALL | {"area.change"}),
-    Role.GRID_HEAD: frozenset(_VIEW_ALL),
-    Role.GRID_WORKER: frozenset({"area.view", "department.view", "party.view"}),
-    Role.BUILDING_LEADER: frozenset({"area.view", "party.view"}),
-    Role.DEPARTMENT_HANDLER: frozenset({"area.view", "department.view"}),
-    Role.PARTY_SECRETARY: frozenset({"area.view", "department.view", "party.view", "party.change"}),
-    Role.AUDITOR: frozenset(_VIEW_ALL),
+    Role.DISTRICT_COMMAND: frozenset(
+        _VIEW_ALL | _CASES_STREET | {"area.change", "department.change", "role.change"}
+    ),
+    Role.STREET_STAFF: frozenset(
+        _VIEW_ALL | _CASES_STREET | {"area.change", "department.change", "role.change"}
+    ),
+    Role.COMMUNITY_WORKER: frozenset(_VIEW_ALL | _CASES_COMMUNITY | {"area.change"}),
+    Role.GRID_HEAD: frozenset(_VIEW_ALL | _CASES_GRID),
+    Role.GRID_WORKER: frozenset({"area.view", "department.view", "party.view"} | _CASES_GRID),
+    Role.BUILDING_LEADER: frozenset({"area.view", "party.view", "case.view", "case.report"}),
+    Role.DEPARTMENT_HANDLER: frozenset({"area.view", "department.view", "order.handle"}),
+    Role.PARTY_SECRETARY: frozenset(
+        {"area.view", "department.view", "party.view", "party.change", "case.view", "case.report"}
+    ),
+    Role.AUDITOR: frozenset(_VIEW_ALL | {"case.view"}),
     # The grid standard is one for the whole installation: only superusers change it.
     Role.SYSTEM_ADMIN: frozenset(
-        _VIEW_ALL | {"area.change", "department.change", "party.change", "role.change"}
+        _VIEW_ALL | {"area.change", "department.change", "party.change", "role.change", "case.view"}
     ),
 }
 

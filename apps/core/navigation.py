@@ -36,15 +36,23 @@ class NavItem:
     url_name: str
     icon: str
     visible: Callable = everyone
+    # The URL name of an htmx fragment shown beside the label (a count), loaded after the page so that
+    # rendering the navigation costs no query.
+    badge: str = ""
 
 
 NAVIGATION: list[NavItem] = [
     NavItem(_("Workbench"), "core:home", "house"),
+    NavItem(_("Notifications"), "notifications:inbox", "bell", badge="notifications:badge"),
+    NavItem(_("Cases"), "cases:inbox", "inboxes", holding("case.view")),
+    NavItem(_("Department inbox"), "dispatch:inbox", "briefcase", holding("order.handle")),
+    NavItem(_("Supervision"), "cases:supervision", "megaphone", holding("case.supervise")),
     NavItem(_("Areas"), "areas:tree", "diagram-3", holding("area.view")),
     NavItem(_("Grid standards"), "areas:compliance", "clipboard-check", holding("area.view")),
     NavItem(_("Departments"), "departments:list", "building", holding("department.view")),
     NavItem(_("Party building"), "party:organisation_tree", "flag", holding("party.view")),
     NavItem(_("Users and roles"), "accounts:user_list", "people", holding("role.change")),
+    NavItem(_("Work calendar"), "workcalendar:year", "calendar3", administrators),
     NavItem(_("API documentation"), "api-docs", "braces", administrators),
     NavItem(_("Administration"), "admin:index", "gear", administrators),
 ]
@@ -58,7 +66,15 @@ def items_for(user, current_path: str) -> list[dict]:
             continue
         url = reverse(item.url_name)
         matches = current_path == url if url == "/" else current_path.startswith(url)
-        items.append({"label": item.label, "url": url, "icon": item.icon, "active": matches})
+        items.append(
+            {
+                "label": item.label,
+                "url": url,
+                "icon": item.icon,
+                "active": matches,
+                "badge_url": reverse(item.badge) if item.badge else "",
+            }
+        )
     # Only the closest entry is active: /areas/compliance/ belongs to "Grid standards", not to "Areas".
     closest = max((entry for entry in items if entry["active"]), key=lambda e: len(e["url"]), default=None)
     for entry in items:

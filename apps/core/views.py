@@ -3,17 +3,53 @@
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.template import loader
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import requires_csrf_token
 
 from apps.accounts.models import RoleAssignment
+from apps.accounts.scope import user_scope
+from apps.cases.selectors import case_inbox_counts
+from apps.cases.views import BUCKETS as CASE_BUCKETS
 from apps.core.api import is_api_request
 from apps.core.api.errors import error_body
+from apps.dispatch.selectors import order_inbox_counts
+from apps.dispatch.views import BUCKETS as ORDER_BUCKETS
+from apps.workcalendar.selectors import range_warning
 
 
 def home(request: HttpRequest) -> HttpResponse:
     roles = RoleAssignment.objects.active().filter(user=request.user).select_related("area", "department")
-    return render(request, "core/home.html", {"roles": roles})
+    # Superusers enter next year's holiday schedule; only they are told the calendar is running out.
+    calendar_warning = range_warning() if request.user.is_superuser else None
+    context = {"roles": roles, "calendar_warning": calendar_warning, "inboxes": _inboxes(request.user)}
+    return render(request, "core/home.html", context)
+
+
+def _inboxes(user) -> list[tuple]:
+    """The user's inboxes with the count of each tab (one query per inbox), for the workbench's tiles."""
+    scope = user_scope(user)
+    inboxes = []
+    for shown, title, url_name, buckets, counts in (
+        (scope.allows("case.view"), _("Cases"), "cases:inbox", CASE_BUCKETS, case_inbox_counts),
+        (
+            bool(scope.departments("order.handle")),
+            _("Department inbox"),
+            "dispatch:inbox",
+            ORDER_BUCKETS,
+            order_inbox_counts,
+        ),
+    ):
+        if shown:
+            found = counts(user)
+            url = reverse(url_name)
+            inboxes.append(
+                (
+                    title,
+                    [(label, found[name], f"{url}?bucket={name}", name) for name, label in buckets.items()],
+                )
+            )
+    return inboxes
 
 
 def _error(request: HttpRequest, status: int, code: str, message: str, template: str) -> HttpResponse:

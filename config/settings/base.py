@@ -46,6 +46,9 @@ INSTALLED_APPS = [
     "apps.departments",
     "apps.party",
     "apps.cases",
+    "apps.workcalendar",
+    "apps.notifications",
+    "apps.dispatch",
 ]
 
 MIDDLEWARE = [
@@ -165,6 +168,10 @@ STATICFILES_DIRS = [
 ]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env.str("DJANGO_MEDIA_ROOT", default=str(DATA_DIR / "media")))
+# Uploads: photos of cases and visits, and documents attached to cases.
+GRIDGOV_MAX_PHOTO_BYTES = env.int("GRIDGOV_MAX_PHOTO_BYTES", default=10 * 1024 * 1024)
+GRIDGOV_MAX_FILE_BYTES = env.int("GRIDGOV_MAX_FILE_BYTES", default=20 * 1024 * 1024)
+DATA_UPLOAD_MAX_NUMBER_FILES = 20
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
@@ -231,6 +238,22 @@ SPECTACULAR_SETTINGS = {
         "AreaChangeKindEnum": "apps.areas.choices.AreaChangeKind",
         "DepartmentLevelEnum": "apps.departments.choices.DepartmentLevel",
         "OrganisationKindEnum": "apps.party.choices.OrganisationKind",
+        "WorkDaySourceEnum": "apps.workcalendar.choices.DaySource",
+        "ClockEnum": "apps.workcalendar.choices.Clock",
+        "NotificationKindEnum": "apps.notifications.choices.NotificationKind",
+        "CaseStatusEnum": "apps.cases.choices.CaseStatus",
+        "CaseActionEnum": "apps.cases.choices.CaseAction",
+        "CaseRatingEnum": "apps.cases.choices.Rating",
+        "AttachmentKindEnum": "apps.cases.choices.AttachmentKind",
+        "OrderKindEnum": "apps.dispatch.choices.OrderKind",
+        "WhistleKindEnum": "apps.dispatch.api.serializers.WHISTLE_KIND_CHOICES",
+        "OrderStatusEnum": "apps.dispatch.choices.OrderStatus",
+        "DeadlineKindEnum": "apps.dispatch.choices.DeadlineKind",
+        "DeadlineStateEnum": "apps.dispatch.choices.DeadlineState",
+        "ExtensionStatusEnum": "apps.dispatch.choices.ExtensionStatus",
+        "ResponseRatingEnum": "apps.dispatch.choices.ResponseRating",
+        "SupervisionLevelEnum": "apps.dispatch.choices.SupervisionLevel",
+        "WhistleLevelEnum": "apps.dispatch.models.WHISTLE_LEVELS",
     },
 }
 
@@ -256,10 +279,24 @@ CELERY_TASK_QUEUES = [Queue(name) for name in ("default", "deadlines", "notifica
 CELERY_TASK_ROUTES = {
     "apps.dispatch.tasks.*": {"queue": "deadlines"},
     "apps.integrations.tasks.*": {"queue": "notifications"},
+    "apps.notifications.tasks.*": {"queue": "notifications"},
     "apps.residents.tasks.*": {"queue": "imports"},
     "apps.dashboards.tasks.*": {"queue": "rollups"},
 }
-CELERY_BEAT_SCHEDULE: dict = {}
+CELERY_BEAT_SCHEDULE: dict = {
+    # The deadline engine: warnings, breaches and escalations (apps.dispatch.deadlines).
+    "dispatch-sweep-deadlines": {
+        "task": "apps.dispatch.tasks.sweep_deadlines",
+        "schedule": env.float("GRIDGOV_SWEEP_SECONDS", default=30.0),
+        # A sweep message not taken up before the next one is due is dropped: the next sweep covers it.
+        "options": {"expires": env.float("GRIDGOV_SWEEP_SECONDS", default=30.0)},
+    },
+    # Deliveries whose queued message was lost, and retries whose backoff has passed.
+    "notifications-deliver-pending": {
+        "task": "apps.notifications.tasks.deliver_pending",
+        "schedule": 60.0,
+    },
+}
 
 CACHES = {
     "default": {
@@ -278,3 +315,39 @@ LOGGING = {
 }
 
 GRIDGOV_SITE_NAME = _("GridGov")
+
+# Intake suggests open cases of the same category within this distance and time window as duplicates.
+GRIDGOV_DUPLICATE_RADIUS_METRES = env.int("GRIDGOV_DUPLICATE_RADIUS_METRES", default=300)
+GRIDGOV_DUPLICATE_WINDOW_HOURS = env.int("GRIDGOV_DUPLICATE_WINDOW_HOURS", default=72)
+# The public report page (一键达) takes at most this many reports an hour from one client address, and
+# from one report point (one printed QR code), counted in the cache.
+GRIDGOV_PUBLIC_REPORTS_PER_HOUR = env.int("GRIDGOV_PUBLIC_REPORTS_PER_HOUR", default=5)
+GRIDGOV_PUBLIC_REPORTS_PER_POINT_PER_HOUR = env.int("GRIDGOV_PUBLIC_REPORTS_PER_POINT_PER_HOUR", default=50)
+
+# Office hours of a working day (local time), over which deadlines in working time run; checked at start
+# by apps.workcalendar.
+GRIDGOV_OFFICE_HOURS = env.list("GRIDGOV_OFFICE_HOURS", default=["08:30-12:00", "13:30-17:30"])
+
+# Notifications: the outside channels besides the in-app inbox (apps.notifications.channels), and the
+# retries of a failed delivery (after 1, 2, 4 … minutes, at most eight attempts).
+NOTIFICATION_CHANNELS = ["apps.notifications.channels.EmailChannel"]
+NOTIFICATION_MAX_ATTEMPTS = env.int("NOTIFICATION_MAX_ATTEMPTS", default=8)
+NOTIFICATION_RETRY_SECONDS = env.int("NOTIFICATION_RETRY_SECONDS", default=60)
+# One sweep attempts at most this many deliveries and stops before the next sweep starts.
+NOTIFICATION_SWEEP_BATCH = 200
+NOTIFICATION_SWEEP_SECONDS = 50
+# Where people open GridGov, for the absolute links in mail.
+GRIDGOV_BASE_URL = env.str("GRIDGOV_BASE_URL", default="http://127.0.0.1:8000")
+
+# Mail (SMTP unless DJANGO_EMAIL_BACKEND says otherwise). A sending worker holds the delivery's row lock,
+# so the connection times out well before the task's time limit.
+EMAIL_BACKEND = env.str("DJANGO_EMAIL_BACKEND", default="django.core.mail.backends.smtp.EmailBackend")
+EMAIL_HOST = env.str("EMAIL_HOST", default="localhost")
+EMAIL_PORT = env.int("EMAIL_PORT", default=25)
+EMAIL_HOST_USER = env.str("EMAIL_HOST_USER", default="")
+EMAIL_HOST_PASSWORD = env.str("EMAIL_HOST_PASSWORD", default="")
+EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=False)
+EMAIL_USE_SSL = env.bool("EMAIL_USE_SSL", default=False)
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=30)
+DEFAULT_FROM_EMAIL = env.str("DJANGO_DEFAULT_FROM_EMAIL", default="GridGov <noreply@localhost>")
+SERVER_EMAIL = env.str("DJANGO_SERVER_EMAIL", default=DEFAULT_FROM_EMAIL)

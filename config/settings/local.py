@@ -24,3 +24,6 @@ for folder in (QUEUE_DIR / "messages", QUEUE_DIR / "processed", QUEUE_DIR / "con
     folder.mkdir(parents=True, exist_ok=True)
 CELERY_RESULT_BACKEND = None
 CELERY_BEAT_SCHEDULE_FILENAME = str(DATA_DIR / "celerybeat-schedule")
+
+# Mail is printed on the console of `make run` unless a backend is configured.
+EMAIL_BACKEND = env.str("DJANGO_EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")

@@ -19,7 +19,7 @@ def nav_labels(response) -> list[str]:
 def test_a_user_without_administration_rights_sees_only_the_workbench(staff_client):
     response = staff_client.get(HOME)
     assert response.status_code == 200
-    assert nav_labels(response) == ["工作台"]
+    assert nav_labels(response) == ["工作台", "通知"]
     assert reverse("admin:index") not in response.content.decode()
 
 
@@ -28,11 +28,16 @@ def test_an_administrator_also_sees_administration_and_the_api_docs(client, supe
     response = client.get(HOME)
     assert nav_labels(response) == [
         "工作台",
+        "通知",
+        "事件",
+        "部门工单",
+        "督办",
         "区域",
         "网格标准",
         "职能部门",
         "党建",
         "用户与角色",
+        "工作日历",
         "接口文档",
         "系统管理",
     ]

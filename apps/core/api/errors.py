@@ -10,9 +10,18 @@ from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from django.utils.translation import gettext as _
-from rest_framework import exceptions
+from rest_framework import exceptions, status
 from rest_framework.settings import api_settings
 from rest_framework.views import exception_handler as drf_exception_handler
+
+from apps.cases.states import ConflictError
+
+
+class Conflict(exceptions.APIException):
+    """The action does not fit the row as it stands now, usually because someone acted first."""
+
+    status_code = status.HTTP_409_CONFLICT
+    default_code = "conflict"
 
 
 def error_body(*, code: str, message: str, fields: dict | None = None) -> dict:
@@ -33,8 +42,11 @@ def api_validation_error(error: DjangoValidationError) -> exceptions.ValidationE
 
 def exception_handler(exc, context):
     # Services raise Django's ValidationError with translated messages keyed by field; every API view
-    # answers it as a 400 in the format above, so no view converts it by hand.
-    if isinstance(exc, DjangoValidationError):
+    # answers it as a 400 in the format above, so no view converts it by hand. A ConflictError is one of
+    # them, but means "not now" rather than "not valid": 409.
+    if isinstance(exc, ConflictError):
+        exc = Conflict(" ".join(exc.messages))
+    elif isinstance(exc, DjangoValidationError):
         exc = api_validation_error(exc)
     elif isinstance(exc, Http404):
         exc = exceptions.NotFound()

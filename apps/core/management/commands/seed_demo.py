@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand
 from django.utils.translation import gettext as _
 
+from apps.core.demo_cases import demo_cases_seed
 from apps.core.demo_city import SCALES
 from apps.core.services import demo_seed
 
@@ -20,10 +21,17 @@ class Command(BaseCommand):
             "300,000 buildings (use PostgreSQL)",
         )
         parser.add_argument("--seed", type=int, default=1, help="the same seed gives the same city")
+        parser.add_argument(
+            "--cases",
+            type=int,
+            default=300,
+            help="demo cases to replay through three weeks of work when the demo city is new (0: none)",
+        )
 
-    def handle(self, *args, scale: str, seed: int, **options):
+    def handle(self, *args, scale: str, seed: int, cases: int, **options):
         result = demo_seed(scale=scale, seed=seed)
         city = result.city
+        replayed = demo_cases_seed(count=cases, seed=seed) if city is not None and cases > 0 else 0
         if city is None:
             self.stdout.write(
                 _("Areas exist already: the demo city was not generated again and no existing row changed.")
@@ -63,6 +71,11 @@ class Command(BaseCommand):
                     "part_time": city.part_time_members,
                     "staff": city.staff,
                 }
+            )
+        if replayed:
+            self.stdout.write(
+                _("%(count)d demo cases replayed through three weeks of work, in every state.")
+                % {"count": replayed}
             )
         self.stdout.write(
             _("Demo logins: %(created)d created, %(present)d already present (left as they are).")

@@ -1,0 +1,16 @@
+import django_filters
+from django.utils.translation import gettext_lazy as _
+
+from .models import WorkDay
+
+
+class WorkDayFilterSet(django_filters.FilterSet):
+    year = django_filters.NumberFilter(method="in_year", label=_("year"))
+
+    class Meta:
+        model = WorkDay
+        fields = ["year", "source", "is_workday"]
+
+    def in_year(self, queryset, name, value):
+        year = int(value)
+        return queryset.filter(day__year=year)
