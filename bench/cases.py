@@ -37,26 +37,32 @@ def load_cases(*, district_id: int, count: int, open_share: float = 0.08) -> flo
     _exec(
         """
         WITH b AS (
-            SELECT array_agg(id ORDER BY id) AS ids FROM areas_area WHERE district_id = %(d)s AND level = 5
+            SELECT id, row_number() OVER (ORDER BY id) - 1 AS n
+            FROM areas_area WHERE district_id = %(d)s AND level = 5
         ), c AS (
-            SELECT array_agg(id ORDER BY id) AS ids FROM cases_category WHERE parent_id IS NOT NULL
+            SELECT id, row_number() OVER (ORDER BY id) - 1 AS n
+            FROM cases_category WHERE parent_id IS NOT NULL
+        ), sizes AS (
+            SELECT (SELECT count(*) FROM b) AS buildings, (SELECT count(*) FROM c) AS categories
         )
         INSERT INTO cases_case (
             district_id, street_id, community_id, grid_id, building_id, serial, channel, category_id,
             area_id, address, title, description, urgency, reporter_name, reporter_phone_encrypted,
-            reporter_phone_hash,
-            external_system, external_ref, idempotency_key, status, handled_in_grid, reopen_count, rating,
-            rating_comment, follow_token, rating_token, created_at, accepted_at, closed_at, updated_at)
+            reporter_phone_hash, external_system, external_ref, idempotency_key, status, handled_in_grid,
+            reopen_count, rating, rating_comment, follow_token, rating_token, created_at, accepted_at,
+            closed_at, updated_at)
         SELECT a.district_id, a.street_id, a.community_id, a.grid_id, a.id,
-               'B' || lpad(g::text, 12, '0'), 'grid_worker', c.ids[1 + g %% array_length(c.ids, 1)], a.id,
+               'B' || lpad(g::text, 12, '0'), 'grid_worker', c.id, a.id,
                '', '基准事件 ' || g, '基准数据', 'normal', '', '', '', '', '', '',
                CASE WHEN random() < %(open)s THEN
                    (ARRAY['reported','accepted','handling','dispatched'])[1 + (g %% 4)] ELSE 'closed' END,
                false, 0, '', '', 'bf' || g, 'br' || g, t.at, t.at, NULL, t.at
         FROM generate_series(1, %(n)s) AS g
-        CROSS JOIN b CROSS JOIN c
+        CROSS JOIN sizes
         CROSS JOIN LATERAL (SELECT now() - (random() * interval '365 days') AS at) t
-        JOIN areas_area a ON a.id = b.ids[1 + (g * 7919) %% array_length(b.ids, 1)]
+        JOIN b ON b.n = (g::bigint * 7919) %% sizes.buildings
+        JOIN c ON c.n = g %% sizes.categories
+        JOIN areas_area a ON a.id = b.id
         """,
         {"d": district_id, "n": count, "open": open_share},
     )
