@@ -67,6 +67,10 @@ class Scope:
     def departments(self, permission: str) -> list[int]:
         return sorted({g.department_id for g in self._granting(permission) if g.department_id})
 
+    def holds(self, permission: str, area) -> bool:
+        """Whether the permission is held for `area`, through a role held for it or for an area above it."""
+        return self.unrestricted or permission in self.permissions_over([*area.ancestor_ids, area.pk])
+
     def permissions_over(self, chain: list[int]) -> set[str]:
         """What the user may do at an area whose chain (ancestor ids and its own id) is given: the
         permissions of every role held for one of those areas."""
@@ -153,7 +157,7 @@ def require(actor, permission: str, area, error) -> None:
     scope = user_scope(actor)
     if scope.unrestricted:
         return
-    if area is None or permission not in scope.permissions_over([*area.ancestor_ids, area.pk]):
+    if area is None or not scope.holds(permission, area):
         raise ValidationError(error)
 
 

@@ -82,7 +82,7 @@ def holds(user, permission: str, area: Area | None = None) -> bool:
     scope = user_scope(user)
     if scope.unrestricted or area is None:
         return scope.allows(permission)
-    return permission in scope.permissions_over([*area.ancestor_ids, area.pk])
+    return scope.holds(permission, area)
 
 
 def serving_departments(user, area: Area) -> QuerySet[Department]:

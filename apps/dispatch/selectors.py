@@ -17,6 +17,7 @@ from .choices import (
     OrderStatus,
 )
 from .models import Deadline, DispatchOrder, ExtensionRequest, Supervision
+from .services import rating_permission
 
 ORDER_BUCKETS = ("to_sign", "to_check_in", "in_hand", "due_soon", "overdue")
 DUE_SOON = timedelta(hours=24)
@@ -44,9 +45,10 @@ def _order_condition(bucket: str) -> Q:
 
 
 def own_orders(user) -> QuerySet:
-    """The orders of the user's departments (a department handler's inbox); everything for superusers."""
+    """The orders of the user's departments (a department handler's inbox); everything for superusers.
+    Read through restrict() like every scoped read, then narrowed to the user's own departments."""
     scope = user_scope(user)
-    orders = DispatchOrder.objects.all()
+    orders = DispatchOrder.objects.restrict(user)
     if not scope.unrestricted:
         orders = orders.filter(department__in=scope.departments("order.handle"))
     return orders
@@ -118,15 +120,12 @@ def order_actions(user, order: DispatchOrder, *, now=None) -> set[str]:
             and not order.pending_extensions
         ):
             actions.add("extend")
-    area = order.dispatching_area
-    held = scope.permissions_over([*area.ancestor_ids, area.pk])
-    if order.pending_extensions and (scope.unrestricted or "case.triage" in held):
+    if order.pending_extensions and scope.holds("case.triage", order.dispatching_area):
         actions.add("decide")
-    rater = "case.triage" if order.kind == OrderKind.DISPATCH else "case.whistle"
     if (
         order.status in FINISHED_ORDER_STATUSES
         and not order.response_rating
-        and (scope.unrestricted or rater in held)
+        and scope.holds(rating_permission(order), order.dispatching_area)
     ):
         actions.add("rate")
     return actions

@@ -45,6 +45,11 @@ from .recipients import area_staff, department_handlers
 WHISTLE_LEVEL_ORDER = (AreaLevel.COMMUNITY, AreaLevel.STREET, AreaLevel.DISTRICT)
 
 
+def rating_permission(order: DispatchOrder) -> str:
+    """The level that called the department rates its response: by dispatch (triage) or by whistle."""
+    return "case.triage" if order.kind == OrderKind.DISPATCH else "case.whistle"
+
+
 def acting_area(actor, case: Case, permission: str) -> Area:
     """The level at which `actor` acts on the case: the lowest area on the case's chain (community,
     street, district) for which the actor holds `permission`. The system itself acts as the street."""
@@ -602,7 +607,7 @@ def order_rate_response(*, order: DispatchOrder, actor, rating: int, comment: st
         .select_related("dispatching_area")
         .get(pk=order.pk)
     )
-    permission = "case.triage" if order.kind == OrderKind.DISPATCH else "case.whistle"
+    permission = rating_permission(order)
     require(
         actor, permission, order.dispatching_area, _("Only the level that called the department may rate it.")
     )

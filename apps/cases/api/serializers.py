@@ -161,11 +161,7 @@ class CaseDetailSerializer(CaseSerializer):
 
     def to_representation(self, case: Case) -> dict:
         data = super().to_representation(case)
-        scope = user_scope(self.context["request"].user)
-        if not (
-            scope.unrestricted
-            or "case.view" in scope.permissions_over([*case.area.ancestor_ids, case.area_id])
-        ):
+        if not user_scope(self.context["request"].user).holds("case.view", case.area):
             data["reporter_name"] = data["reporter_phone"] = ""
         return data
 

@@ -63,8 +63,7 @@ class MayActOnCase(BasePermission):
         needed = view.permission_needed()
         if needed is None:
             return True
-        scope = user_scope(request.user)
-        return scope.unrestricted or needed in scope.permissions_over([*obj.area.ancestor_ids, obj.area_id])
+        return user_scope(request.user).holds(needed, obj.area)
 
 
 IDEMPOTENCY_PARAMETER = OpenApiParameter(

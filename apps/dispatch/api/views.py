@@ -10,7 +10,6 @@ from apps.accounts.scope import user_scope
 from apps.cases.api.schema import ERROR, action_endpoint
 from apps.core.api.viewsets import ScopedViewSet
 from apps.dispatch import services
-from apps.dispatch.choices import OrderKind
 from apps.dispatch.models import (
     Deadline,
     DispatchOrder,
@@ -21,6 +20,7 @@ from apps.dispatch.models import (
     Whistle,
 )
 from apps.dispatch.selectors import ORDER_BUCKETS, order_inbox, order_inbox_counts, supervisions_visible
+from apps.dispatch.services import rating_permission
 
 from .filters import (
     EscalationFilterSet,
@@ -51,15 +51,6 @@ from .serializers import (
 HANDLER_ACTIONS = {"accept", "resolve", "return_", "extension"}
 
 
-def _over(scope, permission: str, area) -> bool:
-    return scope.unrestricted or permission in scope.permissions_over([*area.ancestor_ids, area.pk])
-
-
-def _rating_permission(order: DispatchOrder) -> str:
-    # The level that called the department rates it: by dispatch (triage) or by whistle.
-    return "case.triage" if order.kind == OrderKind.DISPATCH else "case.whistle"
-
-
 class MayActOnOrder(BasePermission):
     """Reading needs the order in the user's scope (404 otherwise). Signing, checking in, resolving,
     returning and asking for time are for the handlers of the order's department; rating is for the
@@ -78,7 +69,7 @@ class MayActOnOrder(BasePermission):
         if view.action in HANDLER_ACTIONS:
             return scope.unrestricted or order.department_id in scope.departments("order.handle")
         if view.action == "rate":
-            return _over(scope, _rating_permission(order), order.dispatching_area)
+            return scope.holds(rating_permission(order), order.dispatching_area)
         return True
 
 
@@ -197,7 +188,7 @@ class MayDecideExtension(BasePermission):
     def has_object_permission(self, request, view, extension) -> bool:
         if view.action != "decide":
             return True
-        return _over(user_scope(request.user), "case.triage", extension.order.dispatching_area)
+        return user_scope(request.user).holds("case.triage", extension.order.dispatching_area)
 
 
 @extend_schema_view(
