@@ -9,6 +9,7 @@ street department, a party tree, a partner unit, and one user per role (scoped l
 the first street, its first community, that community's first grid and building).
 """
 
+import datetime
 from dataclasses import dataclass, field
 
 from apps.accounts.models import User
@@ -21,6 +22,8 @@ from apps.cases.models import Category
 from apps.departments.services import department_create
 from apps.party.choices import OrganisationKind, PartnerUnitType
 from apps.party.services import member_add, organisation_create, partner_unit_create
+from apps.residents.identity import make_id_number
+from apps.residents.services import household_create, resident_add
 
 PASSWORD = "Grid-Test-Passw0rd"
 
@@ -152,3 +155,21 @@ def build_city(prefix: str = "310101") -> City:
     for area in [district, *city.streets, *city.communities, *city.grids]:
         area.refresh_from_db()
     return city
+
+
+def household_in(building: Area, *, room: str = "101", kind: str = "owner_occupied", **fields):
+    """A household registered through the service, by the system (no actor)."""
+    return household_create(actor=None, building=building, room=room, kind=kind, **fields)
+
+
+def person_id(sequence: int = 1, *, born=None, male: bool = True) -> str:
+    """A valid, fictional ID number (Shanghai Huangpu, born 1950-01-01 unless told)."""
+    return make_id_number("310101", born or datetime.date(1950, 1, 1), sequence, male=male)
+
+
+def resident_in(
+    household, *, name: str = "张三", relation: str = "head", residence: str = "registered", **fields
+):
+    return resident_add(
+        actor=None, household=household, name=name, relation=relation, residence=residence, **fields
+    )

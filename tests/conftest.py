@@ -81,6 +81,13 @@ def _reference_data(request):
     sla_policies_seed_defaults()
     if not WorkDay.objects.exists():
         calendar_seed()
+    from apps.residents.defaults import seed_reference
+    from apps.residents.models import CareTag, RiskRule
+    from apps.visits.defaults import seed_plans
+    from apps.visits.models import VisitPlan
+
+    seed_reference(CareTag, RiskRule)
+    seed_plans(VisitPlan, CareTag)
 
 
 @pytest.fixture(scope="session")

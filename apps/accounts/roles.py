@@ -52,23 +52,33 @@ _VIEW_ALL = {"area.view", "department.view", "party.view", "role.view"}
 _CASES_STREET = {"case.view", "case.report", "case.triage", "case.handle", "case.whistle", "case.supervise"}
 _CASES_COMMUNITY = {"case.view", "case.report", "case.triage", "case.handle", "case.whistle"}
 _CASES_GRID = {"case.view", "case.report", "case.handle"}
+# Households and residents: view (masked); change (register, edit, set colours, import rows); unmask the
+# phone or the ID number (each reveal is logged); import and export workbooks (an unmasked export needs
+# both unmask permissions as well). Visits: view; log (and report what a visit found).
+_PEOPLE_VIEW = {"household.view", "resident.view", "visit.view"}
+_PEOPLE_GRID = _PEOPLE_VIEW | {"household.change", "resident.change", "resident.unmask_phone", "visit.log"}
+_PEOPLE_GRID_HEAD = _PEOPLE_GRID | {"resident.import", "resident.export"}
+_PEOPLE_STAFF = _PEOPLE_GRID_HEAD | {"resident.unmask_id"}
 
 PERMISSIONS: dict[str, frozenset[str]] = {
     Role.DISTRICT_COMMAND: frozenset(
-        _VIEW_ALL | _CASES_STREET | {"area.change", "department.change", "role.change"}
+        _VIEW_ALL | _CASES_STREET | _PEOPLE_VIEW | {"area.change", "department.change", "role.change"}
     ),
     Role.STREET_STAFF: frozenset(
-        _VIEW_ALL | _CASES_STREET | {"area.change", "department.change", "role.change"}
+        _VIEW_ALL | _CASES_STREET | _PEOPLE_STAFF | {"area.change", "department.change", "role.change"}
     ),
-    Role.COMMUNITY_WORKER: frozenset(_VIEW_ALL | _CASES_COMMUNITY | {"area.change"}),
-    Role.GRID_HEAD: frozenset(_VIEW_ALL | _CASES_GRID),
-    Role.GRID_WORKER: frozenset({"area.view", "department.view", "party.view"} | _CASES_GRID),
-    Role.BUILDING_LEADER: frozenset({"area.view", "party.view", "case.view", "case.report"}),
+    Role.COMMUNITY_WORKER: frozenset(_VIEW_ALL | _CASES_COMMUNITY | _PEOPLE_STAFF | {"area.change"}),
+    Role.GRID_HEAD: frozenset(_VIEW_ALL | _CASES_GRID | _PEOPLE_GRID_HEAD),
+    Role.GRID_WORKER: frozenset({"area.view", "department.view", "party.view"} | _CASES_GRID | _PEOPLE_GRID),
+    Role.BUILDING_LEADER: frozenset(
+        {"area.view", "party.view", "case.view", "case.report", "household.view", "resident.view"}
+    ),
     Role.DEPARTMENT_HANDLER: frozenset({"area.view", "department.view", "order.handle"}),
     Role.PARTY_SECRETARY: frozenset(
         {"area.view", "department.view", "party.view", "party.change", "case.view", "case.report"}
     ),
-    Role.AUDITOR: frozenset(_VIEW_ALL | {"case.view"}),
+    # Auditors read the access log of unmasked views and exports; residents only masked.
+    Role.AUDITOR: frozenset(_VIEW_ALL | _PEOPLE_VIEW | {"case.view", "accesslog.view"}),
     # The grid standard is one for the whole installation: only superusers change it.
     Role.SYSTEM_ADMIN: frozenset(
         _VIEW_ALL | {"area.change", "department.change", "party.change", "role.change", "case.view"}

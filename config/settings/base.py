@@ -49,6 +49,8 @@ INSTALLED_APPS = [
     "apps.workcalendar",
     "apps.notifications",
     "apps.dispatch",
+    "apps.residents",
+    "apps.visits",
 ]
 
 MIDDLEWARE = [
