@@ -13,4 +13,6 @@ urlpatterns = [
     path("", include("apps.notifications.api.urls")),
     path("", include("apps.cases.api.urls")),
     path("", include("apps.dispatch.api.urls")),
+    path("", include("apps.residents.api.urls")),
+    path("", include("apps.visits.api.urls")),
 ]

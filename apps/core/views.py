@@ -15,6 +15,7 @@ from apps.core.api import is_api_request
 from apps.core.api.errors import error_body
 from apps.dispatch.selectors import order_inbox_counts
 from apps.dispatch.views import BUCKETS as ORDER_BUCKETS
+from apps.visits.selectors import visits_due_counts
 from apps.workcalendar.selectors import range_warning
 
 
@@ -49,6 +50,13 @@ def _inboxes(user) -> list[tuple]:
                     [(label, found[name], f"{url}?bucket={name}", name) for name, label in buckets.items()],
                 )
             )
+    if scope.allows("visit.log"):
+        found, url = visits_due_counts(user), reverse("visits:today")
+        tiles = [
+            (_("Visits due"), found["due"], url, "due"),
+            (_("Visits overdue"), found["overdue"], url, "overdue"),
+        ]
+        inboxes.append((_("My grid today"), tiles))
     return inboxes
 
 

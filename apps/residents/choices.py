@@ -1,5 +1,6 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class HouseholdKind(models.TextChoices):
@@ -65,7 +66,7 @@ class AccessPurpose(models.TextChoices):
 
 class ImportStatus(models.TextChoices):
     QUEUED = "queued", _("queued")
-    RUNNING = "running", _("running")
+    RUNNING = "running", pgettext_lazy("import", "running")
     DONE = "done", _("done")
     REFUSED = "refused", _("refused: nothing saved")
-    FAILED = "failed", _("failed")
+    FAILED = "failed", pgettext_lazy("import", "failed")

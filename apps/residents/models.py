@@ -5,6 +5,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from apps.accounts.scope import RestrictedQuerySet
 from apps.areas.models import PlacedInArea
@@ -122,7 +123,7 @@ class Household(PlacedInArea):
     class Meta:
         ordering = ["building_id", "unit", "floor", "room", "id"]
         verbose_name = _("household")
-        verbose_name_plural = _("households")
+        verbose_name_plural = pgettext_lazy("model", "households")
         constraints = [
             models.UniqueConstraint(fields=["building", "unit", "room"], name="household_unique_room"),
             models.CheckConstraint(
@@ -292,10 +293,10 @@ class ImportJob(models.Model):
     )
     total_rows = models.PositiveIntegerField(_("rows"), default=0)
     processed_rows = models.PositiveIntegerField(_("rows processed"), default=0)
-    created_count = models.PositiveIntegerField(_("created"), default=0)
+    created_count = models.PositiveIntegerField(pgettext_lazy("import", "created"), default=0)
     updated_count = models.PositiveIntegerField(_("updated"), default=0)
     unchanged_count = models.PositiveIntegerField(_("unchanged"), default=0)
-    rejected_count = models.PositiveIntegerField(_("rejected"), default=0)
+    rejected_count = models.PositiveIntegerField(pgettext_lazy("import", "rejected"), default=0)
     errors = models.JSONField(_("row errors"), default=list, blank=True)
     message = models.TextField(_("message"), blank=True)
     created_at = models.DateTimeField(_("uploaded at"))

@@ -247,10 +247,9 @@ def _check_links(actor, tags: Iterable[CareTag], party_member: PartyMember | Non
     tags = list(tags)
     if any(not tag.is_active for tag in tags):
         raise ValidationError({"tags": _("A chosen care group is no longer in use.")})
-    if (
-        party_member is not None
-        and not PartyMember.objects.restrict(actor).filter(pk=party_member.pk).exists()
-    ):
+    # No actor is the system itself (the demo seed), which sees every member.
+    visible = PartyMember.objects.all() if actor is None else PartyMember.objects.restrict(actor)
+    if party_member is not None and not visible.filter(pk=party_member.pk).exists():
         raise ValidationError({"party_member": _("Choose a party member you can see.")})
     return tags
 

@@ -110,3 +110,14 @@ def coverage(user, area: Area, *, today: datetime.date | None = None) -> tuple[C
         for item in (target, total) if target else (total,):
             item.visits += row["count"]
     return total, list(rows.values())
+
+
+def visits_due_counts(user, *, today: datetime.date | None = None) -> dict[str, int]:
+    """How many households are due for a visit (today or earlier) and how many of them are overdue,
+    in one query: the workbench's tiles."""
+    today = today or timezone.localdate()
+    return (
+        visits_due(user, today=today)
+        .order_by()
+        .aggregate(due=Count("pk"), overdue=Count("pk", filter=Q(visit_due_on__lt=today)))
+    )

@@ -256,6 +256,9 @@ SPECTACULAR_SETTINGS = {
         "ResponseRatingEnum": "apps.dispatch.choices.ResponseRating",
         "SupervisionLevelEnum": "apps.dispatch.choices.SupervisionLevel",
         "WhistleLevelEnum": "apps.dispatch.models.WHISTLE_LEVELS",
+        "HouseholdKindEnum": "apps.residents.choices.HouseholdKind",
+        "RiskColourEnum": "apps.residents.choices.RiskColour",
+        "VisitKindEnum": "apps.visits.choices.VisitKind",
     },
 }
 

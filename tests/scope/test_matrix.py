@@ -7,6 +7,7 @@ shows up here.
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from apps.accounts.models import RoleAssignment, User
 from apps.accounts.roles import PERMISSIONS, Role
@@ -18,8 +19,12 @@ from apps.departments.models import Department
 from apps.departments.services import department_create
 from apps.party.models import PartnerUnit, PartTimeMember, PartyMember, PartyOrganisation
 from apps.party.services import member_add, organisation_create, part_time_member_add, partner_unit_create
+from apps.residents.models import Household, Resident, ResidentAccess
+from apps.residents.services import resident_reveal
+from apps.visits.models import Visit
+from apps.visits.services import visit_log
 from tests.api_helpers import api_as
-from tests.builders import build_city
+from tests.builders import build_city, household_in, resident_in
 
 pytestmark = pytest.mark.django_db
 
@@ -64,7 +69,25 @@ def city():
     part_time_member_add(
         actor=None, organisation=joint, partner_unit=city.partner_units[0], name="兼职委员甲"
     )
+    _people_and_visits(city, outsider, other_street)
     return city
+
+
+def _people_and_visits(city, outsider, other_street):
+    """A household with a resident, a visit and an access-log row in every grid's first building, and in
+    a building of the other district."""
+    other_community = area_create(actor=None, parent=other_street, name="外区社区", code="310199001001")
+    other_grid = area_create(actor=None, parent=other_community, name="外区网格", code="31019900100101")
+    other_building = area_create(actor=None, parent=other_grid, name="外区1号楼", code="31019900100101001")
+    places = [(building, User.objects.get(username="street")) for building in city.buildings[:4:2]]
+    places.append((city.buildings[8], None))
+    places.append((other_building, outsider))
+    for index, (building, worker) in enumerate(places):
+        resident = resident_in(household_in(building), name=f"居民{index}", phone=f"1380000000{index}")
+        if worker is None:
+            continue
+        visit_log(actor=worker, kind="household", household=resident.household, visited_at=timezone.now())
+        resident_reveal(actor=worker, resident=resident, field="phone", reason="核对")
 
 
 def _chain(area_id: int, parents: dict[int, int | None]) -> list[int]:
@@ -105,13 +128,26 @@ def _expected(user: User, model, parents: dict[int, int | None]) -> set[int]:
             elif model is RoleAssignment:
                 hit = inside(row.area_id if row.area_id else row.department.area_id)
             else:
-                hit = inside(row.area_id)
+                hit = inside(getattr(row, f"{getattr(model, 'area_field', 'area')}_id"))
             if hit:
                 seen.add(row.pk)
     return seen
 
 
-SCOPED = [Area, Department, PartyOrganisation, PartyMember, PartnerUnit, PartTimeMember, RoleAssignment, User]
+SCOPED = [
+    Area,
+    Department,
+    PartyOrganisation,
+    PartyMember,
+    PartnerUnit,
+    PartTimeMember,
+    RoleAssignment,
+    User,
+    Household,
+    Resident,
+    Visit,
+    ResidentAccess,
+]
 
 
 @pytest.mark.parametrize("model", SCOPED, ids=lambda model: model.__name__)
@@ -137,6 +173,9 @@ ENDPOINTS = {
     PartnerUnit: ("api:partnerunit-list", "api:partnerunit-detail", None, ""),
     RoleAssignment: ("api:roleassignment-list", "api:roleassignment-detail", None, ""),
     User: ("api:user-list", "api:user-detail", "accounts:user_detail", "role.change"),
+    Household: ("api:household-list", "api:household-detail", None, ""),
+    Resident: ("api:resident-list", "api:resident-detail", None, ""),
+    Visit: ("api:visit-list", "api:visit-detail", None, ""),
 }
 
 

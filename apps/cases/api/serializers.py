@@ -10,11 +10,10 @@ from apps.cases.choices import CaseAction, Channel, HandlingLevel, Rating, Urgen
 from apps.cases.models import Case, CaseAttachment, CaseEvent, Category, RoutingRule
 from apps.cases.selectors import CASE_BUCKETS, case_actions
 from apps.core.api.fields import IdentityUrlField, RestrictedPrimaryKeyRelatedField
+from apps.core.api.idempotency import IdempotentCreateSerializer
 from apps.dispatch.api.serializers import CaseOrderSerializer
 
 from .briefs import CategoryBriefSerializer, DepartmentBriefSerializer
-
-IDEMPOTENCY_HEADER = "Idempotency-Key"
 
 
 def _ancestor(label):
@@ -166,7 +165,7 @@ class CaseDetailSerializer(CaseSerializer):
         return data
 
 
-class CaseCreateSerializer(serializers.Serializer):
+class CaseCreateSerializer(IdempotentCreateSerializer):
     """A case report. The idempotency key comes in the Idempotency-Key header or in this field: a retry
     with the same key answers the case reported the first time, and reports nothing new."""
 
@@ -202,21 +201,8 @@ class CaseCreateSerializer(serializers.Serializer):
     external_ref = serializers.CharField(
         label=_("external reference"), max_length=64, required=False, allow_blank=True, default=""
     )
-    idempotency_key = serializers.CharField(
-        label=_("idempotency key"), max_length=64, required=False, allow_blank=True, default=""
-    )
     photos = serializers.ListField(child=serializers.FileField(), required=False, default=list)
     files = serializers.ListField(child=serializers.FileField(), required=False, default=list)
-
-    def validate(self, attrs):
-        header = self.context["request"].headers.get(IDEMPOTENCY_HEADER, "").strip()
-        if header:
-            if len(header) > 64:
-                raise serializers.ValidationError(
-                    {"idempotency_key": _("An idempotency key is at most 64 characters long.")}
-                )
-            attrs["idempotency_key"] = header
-        return attrs
 
 
 # The input of the case actions.

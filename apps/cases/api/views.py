@@ -20,6 +20,7 @@ from apps.cases.selectors import (
     duplicate_candidates,
     route_for,
 )
+from apps.core.api.idempotency import IDEMPOTENCY_HEADER
 from apps.core.api.viewsets import ScopedViewSet
 from apps.dispatch import services as dispatch_services
 from apps.dispatch.api.serializers import (
@@ -34,7 +35,6 @@ from apps.dispatch.models import Deadline, DispatchOrder, Supervision, Whistle
 
 from .filters import CaseApiFilterSet
 from .serializers import (
-    IDEMPOTENCY_HEADER,
     CaseCreateSerializer,
     CaseDetailSerializer,
     CaseInboxSerializer,
