@@ -39,6 +39,8 @@ from apps.accounts.services import api_token_issue, user_create  # noqa: E402
 from apps.areas.choices import AreaLevel  # noqa: E402
 from apps.areas.models import Area, AreaChange  # noqa: E402
 from apps.party.models import PartyMember, PartyOrganisation  # noqa: E402
+from bench import imports as bench_imports  # noqa: E402
+from bench import people as bench_people  # noqa: E402
 
 REQUESTS = int(os.environ.get("BENCH_REQUESTS", "300"))
 WARMUP = 20
@@ -79,7 +81,8 @@ def bench_city() -> dict:
     """Load the demo city into the (fresh, area-less) database, then measure scoped area reads."""
     assert not Area.objects.exists(), "the demo city is loaded into a database without areas"
     start = time.perf_counter()
-    call_command("seed_demo", scale=SCALE, seed=1, cases=0, stdout=io.StringIO())
+    # The households come later, ten million of them (bench/people.py).
+    call_command("seed_demo", scale=SCALE, seed=1, cases=0, people=False, stdout=io.StringIO())
     load = time.perf_counter() - start
     rows = {
         "areas": Area.objects.count(),
@@ -166,10 +169,12 @@ def main() -> None:
         }
         city = bench_city()
         cases = bench_cases_all()
+        imports = bench_imports.bench_import()
+        people = bench_people.bench_people(measure=measure)
         description = machine()
     finally:
         connection.creation.destroy_test_db(old_name, verbosity=0)
-    write_report(results, city, cases, description)
+    write_report(results, city, cases, imports, description, people=people)
 
 
 def bench_cases_all() -> dict:
@@ -184,7 +189,9 @@ def bench_cases_all() -> dict:
     }
 
 
-def write_report(results: dict, city: dict, cases: dict, description: str) -> None:
+def write_report(
+    results: dict, city: dict, cases: dict, imports: dict, description: str, *, people: dict
+) -> None:
     base = results["GET /healthz"]["median"]
     today = datetime.now(UTC).strftime("%Y-%m-%d UTC")
     rows = [
@@ -212,6 +219,8 @@ def write_report(results: dict, city: dict, cases: dict, description: str) -> No
             "",
             *city_report(city, base, today),
             *cases_report(cases, base, today),
+            *bench_imports.imports_report(imports, today),
+            *bench_people.people_report(people, base, today),
         ]
     )
     REPORT.write_text(text, encoding="utf-8")

@@ -7,6 +7,10 @@ keeps every change made through the interface.
 Every login except the administrator holds one role inside the first district of the demo city (the
 district with the lowest code): `place` names the area (or department) it is held for, the first of its
 kind by code below the first district.
+
+With a new city, `seed_demo` then replays the demo cases (apps.core.demo_cases) and fills the first
+district with households, residents and four weeks of visits (apps.core.demo_people); the first grid's
+through the services as `gridworker`, so that the grid worker's pages show that login's own work.
 """
 
 from dataclasses import dataclass

@@ -206,10 +206,16 @@ class Resident(PlacedInArea):
             ),
         ]
         indexes = [
-            models.Index(fields=["district", "name"], name="resident_district_name_idx"),
-            models.Index(fields=["street", "name"], name="resident_street_name_idx"),
-            models.Index(fields=["community", "name"], name="resident_community_name_idx"),
-            models.Index(fields=["grid", "name"], name="resident_grid_name_idx"),
+            # Name search is "begins with" inside the user's area: a range scan of these on PostgreSQL,
+            # whose pattern operator class serves LIKE 'x%' whatever the database's collation.
+            *(
+                models.Index(
+                    fields=[level, "name"],
+                    name=f"resident_{level}_name_idx",
+                    opclasses=["int8_ops", "varchar_pattern_ops"],
+                )
+                for level in ("district", "street", "community", "grid")
+            ),
             models.Index(fields=["phone_hash"], condition=~Q(phone_hash=""), name="resident_phone_hash_idx"),
         ]
 

@@ -25,8 +25,12 @@ def _exact_number(text: str) -> tuple[str, str] | None:
 
 
 def household_search(user, text: str = "", *, within: Area | None = None) -> QuerySet[Household]:
-    """Households the user may see whose address contains the text, or with a resident whose name
-    contains it, or whose whole ID number or phone it is (found through the keyed hash, never decrypted)."""
+    """Households the user may see whose address contains the text, or with a resident whose name begins
+    with it, or whose whole ID number or phone it is (found through the keyed hash, never decrypted).
+
+    Ordered by address: an order that no index serves makes PostgreSQL narrow to the user's area first,
+    where ordering by the (building, unit, room) index let it walk every household of the city looking for
+    the first page of a rare name (3.9 s at ten million households)."""
     households = Household.objects.restrict(user).filter(is_active=True)
     if within is not None:
         households = households.filter(**{f"{within.level_field}_id": within.pk})
@@ -36,10 +40,11 @@ def household_search(user, text: str = "", *, within: Area | None = None) -> Que
     exact = _exact_number(text)
     residents = Resident.objects.restrict(user)
     if exact is not None:
-        return households.filter(pk__in=residents.filter(**{exact[0]: exact[1]}).values("household_id"))
-    return households.filter(
-        Q(address__icontains=text) | Q(pk__in=residents.filter(name__icontains=text).values("household_id"))
-    )
+        matches = households.filter(pk__in=residents.filter(**{exact[0]: exact[1]}).values("household_id"))
+    else:
+        named = residents.filter(name__startswith=text).values("household_id")
+        matches = households.filter(Q(address__icontains=text) | Q(pk__in=named))
+    return matches.order_by("address", "pk")
 
 
 def with_residents(households: QuerySet[Household]) -> QuerySet[Household]:

@@ -34,9 +34,10 @@ DEMO_SIZES = {1: 1, 2: 3, 3: 12, 4: 60, 5: 600}
 
 
 def seed(**options) -> str:
-    """The command's output, in English so that the assertions read the msgids. The case replay has a
-    test of its own (tests/core/test_demo_cases.py)."""
+    """The command's output, in English so that the assertions read the msgids. The case replay and the
+    households have tests of their own (tests/core/test_demo_cases.py, tests/core/test_demo_people.py)."""
     options.setdefault("cases", 0)
+    options.setdefault("people", False)
     out = io.StringIO()
     with translation.override("en"):
         call_command("seed_demo", stdout=out, **options)

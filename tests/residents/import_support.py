@@ -3,6 +3,7 @@
 import io
 
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import translation
 from openpyxl import Workbook, load_workbook
 
 from apps.residents import excel
@@ -46,8 +47,10 @@ def upload(content: bytes, name: str = "居民.xlsx") -> SimpleUploadedFile:
 
 
 def run(actor, content: bytes, *, strict: bool = False):
-    job = import_start(actor=actor, upload=upload(content), strict=strict)
-    return import_run(job.pk)
+    """Start and run an import with its messages in English, so that tests compare them with msgids."""
+    with translation.override("en"):
+        job = import_start(actor=actor, upload=upload(content), strict=strict)
+        return import_run(job.pk)
 
 
 def sheet_rows(content: bytes, title: str) -> list[list]:

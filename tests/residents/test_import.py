@@ -5,7 +5,7 @@ import io
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.utils import timezone
+from django.utils import timezone, translation
 from openpyxl import load_workbook
 
 from apps.core.crypto import decrypt, keyed_hash
@@ -209,7 +209,8 @@ def test_a_malformed_workbook_is_refused_and_nothing_saved(city, content, words)
     job = ImportJob.objects.create(
         created_by=city.users["gridhead"], name="bad.xlsx", file=upload(content), created_at=timezone.now()
     )
-    job = import_run(job.pk)
+    with translation.override("en"):
+        job = import_run(job.pk)
     assert job.status == ImportStatus.REFUSED
     assert words in job.message
     assert not Household.objects.exists()

@@ -52,7 +52,9 @@ def test_the_search_finds_by_address_name_whole_id_number_and_phone(city, as_use
     household_in(city.buildings[1], room="502")
     client = as_user(city.users["gridworker"])
     assert found(client.get(SEARCH, {"q": "2单元301"})) == [household.address]
-    assert found(client.get(SEARCH, {"q": "秀英"})) == [household.address]
+    # Names are found by their beginning, the surname first.
+    assert found(client.get(SEARCH, {"q": "李秀"})) == [household.address]
+    assert found(client.get(SEARCH, {"q": "秀英"})) == []
     assert found(client.get(SEARCH, {"q": person_id(11, male=False)})) == [household.address]
     assert found(client.get(SEARCH, {"q": PHONE})) == [household.address]
     # A part of a number is not a search through the hash, and matches no address or name.

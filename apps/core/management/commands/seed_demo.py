@@ -1,8 +1,11 @@
+from argparse import BooleanOptionalAction
+
 from django.core.management.base import BaseCommand
 from django.utils.translation import gettext as _
 
 from apps.core.demo_cases import demo_cases_seed
 from apps.core.demo_city import SCALES
+from apps.core.demo_people import demo_people_seed
 from apps.core.services import demo_seed
 
 
@@ -27,11 +30,20 @@ class Command(BaseCommand):
             default=300,
             help="demo cases to replay through three weeks of work when the demo city is new (0: none)",
         )
+        parser.add_argument(
+            "--people",
+            action=BooleanOptionalAction,
+            default=True,
+            help="households, residents and four weeks of visits when the demo city is new",
+        )
 
-    def handle(self, *args, scale: str, seed: int, cases: int, **options):
+    def handle(self, *args, scale: str, seed: int, cases: int, people: bool, **options):
         result = demo_seed(scale=scale, seed=seed)
         city = result.city
         replayed = demo_cases_seed(count=cases, seed=seed) if city is not None and cases > 0 else 0
+        if city is not None and people:
+            # After the cases: their replay only runs while there are none, and visits report some.
+            demo_people_seed(seed=seed)
         if city is None:
             self.stdout.write(
                 _("Areas exist already: the demo city was not generated again and no existing row changed.")
