@@ -1,24 +1,7 @@
-"""Search indexes: residents' names by area for "begins with", and on PostgreSQL a trigram index on the
-upper-cased address (what `address__icontains` compares), so that an address fragment of three
-characters or more is found without reading every household of the area."""
+"""Name search is "begins with" inside the user's area: a range scan of these indexes on PostgreSQL,
+whose pattern operator class serves LIKE 'x%' whatever the database's collation."""
 
 from django.db import migrations, models
-
-TRIGRAM = """
-CREATE EXTENSION IF NOT EXISTS pg_trgm;
-CREATE INDEX IF NOT EXISTS household_address_trgm_idx ON residents_household
-    USING gin (UPPER(address::text) gin_trgm_ops);
-"""
-
-
-def trigram_index(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(TRIGRAM)
-
-
-def drop_trigram_index(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute("DROP INDEX IF EXISTS household_address_trgm_idx")
 
 
 class Migration(migrations.Migration):
@@ -77,5 +60,4 @@ class Migration(migrations.Migration):
                 opclasses=["int8_ops", "varchar_pattern_ops"],
             ),
         ),
-        migrations.RunPython(trigram_index, drop_trigram_index),
     ]
