@@ -41,9 +41,10 @@ class Command(BaseCommand):
         result = demo_seed(scale=scale, seed=seed)
         city = result.city
         replayed = demo_cases_seed(count=cases, seed=seed) if city is not None and cases > 0 else 0
+        households = 0
         if city is not None and people:
             # After the cases: their replay only runs while there are none, and visits report some.
-            demo_people_seed(seed=seed)
+            households = demo_people_seed(seed=seed)
         if city is None:
             self.stdout.write(
                 _("Areas exist already: the demo city was not generated again and no existing row changed.")
@@ -88,6 +89,11 @@ class Command(BaseCommand):
             self.stdout.write(
                 _("%(count)d demo cases replayed through three weeks of work, in every state.")
                 % {"count": replayed}
+            )
+        if households:
+            self.stdout.write(
+                _("%(count)d demo households with their residents, visit plans and four weeks of visits.")
+                % {"count": households}
             )
         self.stdout.write(
             _("Demo logins: %(created)d created, %(present)d already present (left as they are).")
