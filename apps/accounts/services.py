@@ -67,6 +67,10 @@ def _check_may_grant(*, actor, user, role: str, area, department) -> None:
     if "department.change" in held:
         # Who runs a department appoints its handlers, without handling its orders themselves.
         held = held | {"order.handle"}
+    if "role.change" in held:
+        # Who appoints staff appoints the auditors who read the log of unmasked personal data, without
+        # reading it themselves: the log is there to audit them too.
+        held = held | {"accesslog.view"}
     if "role.change" not in held:
         raise ValidationError({field: _("You may not grant roles there.")})
     if not PERMISSIONS[role] <= held:

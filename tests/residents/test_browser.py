@@ -33,7 +33,7 @@ def test_a_grid_worker_finds_a_household_and_reveals_a_phone_on_a_phone(page: Pa
     page.get_by_role("button", name="Sign in").click()
 
     expect(page.get_by_role("heading", name="Households")).to_be_visible()
-    page.get_by_role("searchbox").fill("秀英")
+    page.get_by_role("searchbox").fill("李秀")
     page.get_by_role("button", name="Search").click()
     results = page.get_by_test_id("results")
     expect(results).to_contain_text(resident.id_number_mask)
