@@ -175,3 +175,12 @@ class RestrictedQuerySet(models.QuerySet):
             return self
         condition = self.model.scope_filter(scope, action)
         return self.none() if condition is None else self.filter(condition)
+
+    def holding(self, user, permission: str):
+        """The rows (of a model placed in areas) lying where the user holds `permission`, any permission
+        and not only the model's own: the areas a user may report cases in, log visits in, export from."""
+        scope = user_scope(user)
+        if scope.unrestricted:
+            return self
+        condition = subtree_filter(scope.areas(permission))
+        return self.none() if condition is None else self.filter(condition)

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from apps.accounts.models import RoleAssignment
 from apps.accounts.roles import ROLE_ORDER, Role
-from apps.accounts.scope import CHANGE, VIEW, subtree_filter, user_scope
+from apps.accounts.scope import CHANGE, VIEW, user_scope
 from apps.core.forms import add_service_errors
 from apps.party.models import PartyOrganisation
 from apps.party.selectors import party_coverage
@@ -68,12 +68,7 @@ def _get_changeable(request: HttpRequest, pk: int) -> Area:
 
 def _changeable_parents(user):
     """The areas below which the user may create and change areas."""
-    scope = user_scope(user)
-    areas = Area.objects.filter(is_active=True)
-    if scope.unrestricted:
-        return areas
-    condition = subtree_filter(scope.areas("area.change"))
-    return areas.none() if condition is None else areas.filter(condition)
+    return Area.objects.filter(is_active=True).holding(user, "area.change")
 
 
 def _posted(request: HttpRequest):

@@ -8,7 +8,7 @@ from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
-from apps.accounts.scope import subtree_filter, user_scope
+from apps.accounts.scope import user_scope
 from apps.areas.choices import AreaLevel
 from apps.areas.models import Area
 from apps.departments.models import Department
@@ -56,11 +56,7 @@ def proposed_route(rule: RoutingRule | None, area: Area) -> tuple[str, int | Non
 def reportable_areas(user) -> QuerySet[Area]:
     """The communities, grids and buildings the user may see and report cases in."""
     areas = Area.objects.restrict(user).filter(is_active=True, level__gte=AreaLevel.COMMUNITY)
-    scope = user_scope(user)
-    if scope.unrestricted:
-        return areas
-    condition = subtree_filter(scope.areas("case.report"))
-    return areas.none() if condition is None else areas.filter(condition)
+    return areas.holding(user, "case.report")
 
 
 def area_search(user, text: str) -> list[Area]:

@@ -24,7 +24,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from python_calamine import CalamineError, CalamineWorkbook
 
-from apps.accounts.scope import subtree_filter, user_scope
+from apps.accounts.scope import user_scope
 from apps.areas.choices import AreaLevel
 from apps.areas.models import Area
 from apps.core.crypto import decrypt
@@ -254,12 +254,8 @@ def _text_cell(sheet, value) -> WriteOnlyCell:
 
 def export_areas(user):
     """The areas the user may export from (down to grids), for the export form."""
-    scope = user_scope(user)
     areas = Area.objects.filter(is_active=True, level__lt=AreaLevel.BUILDING).order_by("code")
-    if scope.unrestricted:
-        return areas
-    condition = subtree_filter(scope.areas("resident.export"))
-    return areas.filter(condition) if condition is not None else areas.none()
+    return areas.holding(user, "resident.export")
 
 
 @transaction.atomic
@@ -269,11 +265,8 @@ def export_workbook(*, actor, within: Area | None, unmasked: bool = False, reaso
     one access-log row per resident and number exported."""
     scope = user_scope(actor)
     reason = _check_export(scope, within, unmasked, (reason or "").strip())
-    households = Household.objects.restrict(actor).filter(is_active=True)
-    residents = Resident.objects.restrict(actor).filter(is_active=True)
-    if not scope.unrestricted:
-        exportable = subtree_filter(scope.areas("resident.export"))
-        households, residents = households.filter(exportable), residents.filter(exportable)
+    households = Household.objects.restrict(actor).filter(is_active=True).holding(actor, "resident.export")
+    residents = Resident.objects.restrict(actor).filter(is_active=True).holding(actor, "resident.export")
     if within is not None:
         households = households.filter(**{f"{within.level_field}_id": within.pk})
         residents = residents.filter(**{f"{within.level_field}_id": within.pk})

@@ -21,7 +21,7 @@ from django.views.decorators.http import require_POST
 from rest_framework.throttling import BaseThrottle
 
 from apps.accounts.models import User
-from apps.accounts.scope import subtree_filter, user_scope
+from apps.accounts.scope import user_scope
 from apps.areas.choices import AreaLevel
 from apps.areas.models import Area
 from apps.areas.selectors import area_roots
@@ -232,12 +232,8 @@ def reveal(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _changeable_buildings(user):
     """The buildings where the user may register households."""
-    scope = user_scope(user)
     buildings = Area.objects.filter(level=AreaLevel.BUILDING, is_active=True).order_by("code")
-    if scope.unrestricted:
-        return buildings
-    condition = subtree_filter(scope.areas("household.change"))
-    return buildings.none() if condition is None else buildings.filter(condition)
+    return buildings.holding(user, "household.change")
 
 
 def household_new(request: HttpRequest) -> HttpResponse:

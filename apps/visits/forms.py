@@ -29,11 +29,7 @@ LOCAL_MINUTES = "%Y-%m-%dT%H:%M"
 
 def loggable(user, queryset: QuerySet) -> QuerySet:
     """The rows of `queryset` (a PlacedInArea model) in the areas where the user logs visits."""
-    scope = user_scope(user)
-    if scope.unrestricted:
-        return queryset
-    condition = subtree_filter(scope.areas("visit.log"))
-    return queryset.none() if condition is None else queryset.filter(condition)
+    return queryset.holding(user, "visit.log")
 
 
 def loggable_places(user) -> QuerySet[Area]:

@@ -6,7 +6,6 @@ from dataclasses import dataclass
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
-from apps.accounts.scope import subtree_filter, user_scope
 from apps.areas.choices import LEVEL_FIELDS, AreaLevel
 from apps.areas.models import Area
 from apps.residents.models import Household
@@ -20,13 +19,7 @@ def visits_due(
     """Households in the areas where the user logs visits whose next visit is due today or earlier,
     the longest overdue first (the grid worker's list of visits due)."""
     today = today or timezone.localdate()
-    households = Household.objects.filter(visit_due_on__lte=today, is_active=True)
-    scope = user_scope(user)
-    if not scope.unrestricted:
-        condition = subtree_filter(scope.areas("visit.log"))
-        if condition is None:
-            return households.none()
-        households = households.filter(condition)
+    households = Household.objects.filter(visit_due_on__lte=today, is_active=True).holding(user, "visit.log")
     if within is not None:
         households = households.filter(**{f"{within.level_field}_id": within.pk})
     return households.select_related("visit_plan").order_by("visit_due_on", "pk")
