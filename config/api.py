@@ -15,4 +15,5 @@ urlpatterns = [
     path("", include("apps.dispatch.api.urls")),
     path("", include("apps.residents.api.urls")),
     path("", include("apps.visits.api.urls")),
+    path("", include("apps.dashboards.api.urls")),
 ]

@@ -25,6 +25,7 @@ urlpatterns = [
     path("households/", include("apps.residents.urls")),
     path("households/imports/", include("apps.residents.import_urls")),
     path("visits/", include("apps.visits.urls")),
+    path("dashboard/", include("apps.dashboards.urls")),
     # 一键达: the report, follow and rating pages residents reach without an account (/r/, /track/, /rate/).
     path("", include("apps.cases.public_urls")),
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),

@@ -59,15 +59,28 @@ _PEOPLE_VIEW = {"household.view", "resident.view", "visit.view"}
 _PEOPLE_GRID = _PEOPLE_VIEW | {"household.change", "resident.change", "resident.unmask_phone", "visit.log"}
 _PEOPLE_GRID_HEAD = _PEOPLE_GRID | {"resident.import", "resident.export"}
 _PEOPLE_STAFF = _PEOPLE_GRID_HEAD | {"resident.unmask_id"}
+# Dashboards (the figures of an area and its children) and the monthly evaluation (考核) of the
+# departments, areas and grid workers below.
+_FIGURES = {"dashboard.view", "evaluation.view"}
 
 PERMISSIONS: dict[str, frozenset[str]] = {
     Role.DISTRICT_COMMAND: frozenset(
-        _VIEW_ALL | _CASES_STREET | _PEOPLE_VIEW | {"area.change", "department.change", "role.change"}
+        _VIEW_ALL
+        | _CASES_STREET
+        | _PEOPLE_VIEW
+        | _FIGURES
+        | {"area.change", "department.change", "role.change"}
     ),
     Role.STREET_STAFF: frozenset(
-        _VIEW_ALL | _CASES_STREET | _PEOPLE_STAFF | {"area.change", "department.change", "role.change"}
+        _VIEW_ALL
+        | _CASES_STREET
+        | _PEOPLE_STAFF
+        | _FIGURES
+        | {"area.change", "department.change", "role.change"}
     ),
-    Role.COMMUNITY_WORKER: frozenset(_VIEW_ALL | _CASES_COMMUNITY | _PEOPLE_STAFF | {"area.change"}),
+    Role.COMMUNITY_WORKER: frozenset(
+        _VIEW_ALL | _CASES_COMMUNITY | _PEOPLE_STAFF | _FIGURES | {"area.change"}
+    ),
     Role.GRID_HEAD: frozenset(_VIEW_ALL | _CASES_GRID | _PEOPLE_GRID_HEAD),
     Role.GRID_WORKER: frozenset({"area.view", "department.view", "party.view"} | _CASES_GRID | _PEOPLE_GRID),
     Role.BUILDING_LEADER: frozenset(
@@ -78,7 +91,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
         {"area.view", "department.view", "party.view", "party.change", "case.view", "case.report"}
     ),
     # Auditors read the access log of unmasked views and exports; residents only masked.
-    Role.AUDITOR: frozenset(_VIEW_ALL | _PEOPLE_VIEW | {"case.view", "accesslog.view"}),
+    Role.AUDITOR: frozenset(_VIEW_ALL | _PEOPLE_VIEW | _FIGURES | {"case.view", "accesslog.view"}),
     # The grid standard is one for the whole installation: only superusers change it.
     Role.SYSTEM_ADMIN: frozenset(
         _VIEW_ALL | {"area.change", "department.change", "party.change", "role.change", "case.view"}

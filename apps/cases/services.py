@@ -318,6 +318,9 @@ def case_rate(*, case: Case, rating: str, comment: str = "", actor=None) -> Case
     if case.rated_at:
         raise ConflictError(_("This case has already been rated."), code="conflict")
     now = timezone.now()
+    # Who handled the case is written with the verdict: the evaluation counts it for them even if the
+    # case is later handed to someone else.
+    handlers = _handlers(case)
     record(
         case,
         action=CaseAction.RATE,
@@ -325,18 +328,17 @@ def case_rate(*, case: Case, rating: str, comment: str = "", actor=None) -> Case
         from_status=case.status,
         to_status=case.status,
         reason=comment.strip(),
-        data={"rating": rating},
+        data={"rating": rating, "handlers": handlers},
         at=now,
     )
     case.rating, case.rating_comment, case.rated_at = rating, comment.strip()[:500], now
     if rating == Rating.DISSATISFIED:
-        against = _handlers(case)
         transition(
             case,
             action=CaseAction.REOPEN,
             actor=actor,
             reason=comment.strip(),
-            data={"against": against},
+            data={"against": handlers},
             at=now,
         )
         case.reopen_count += 1

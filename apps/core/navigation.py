@@ -43,11 +43,13 @@ class NavItem:
 
 NAVIGATION: list[NavItem] = [
     NavItem(_("Workbench"), "core:home", "house"),
+    NavItem(_("Command dashboard"), "dashboards:home", "speedometer2", holding("dashboard.view")),
     NavItem(_("Notifications"), "notifications:inbox", "bell", badge="notifications:badge"),
     NavItem(_("My grid today"), "visits:today", "sun", holding("visit.log")),
     NavItem(_("Cases"), "cases:inbox", "inboxes", holding("case.view")),
     NavItem(_("Department inbox"), "dispatch:inbox", "briefcase", holding("order.handle")),
     NavItem(_("Supervision"), "cases:supervision", "megaphone", holding("case.supervise")),
+    NavItem(_("Evaluation"), "dashboards:evaluation", "award", holding("evaluation.view")),
     NavItem(_("Households"), "residents:search", "house-door", holding("household.view")),
     NavItem(_("Visits"), "visits:list", "journal-check", holding("visit.view")),
     NavItem(_("Visit coverage"), "visits:coverage", "pie-chart", holding("visit.view")),

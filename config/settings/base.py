@@ -7,6 +7,7 @@ Values come from the environment (django-environ). Each environment module
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 from kombu import Queue
 
@@ -51,6 +52,7 @@ INSTALLED_APPS = [
     "apps.dispatch",
     "apps.residents",
     "apps.visits",
+    "apps.dashboards",
 ]
 
 MIDDLEWARE = [
@@ -296,6 +298,17 @@ CELERY_BEAT_SCHEDULE: dict = {
         # A sweep message not taken up before the next one is due is dropped: the next sweep covers it.
         "options": {"expires": env.float("GRIDGOV_SWEEP_SECONDS", default=30.0)},
     },
+    # The dashboards' rollups: today and yesterday every few minutes, the trailing window every night.
+    "dashboards-refresh-rollups": {
+        "task": "apps.dashboards.tasks.refresh_rollups",
+        "schedule": env.float("GRIDGOV_ROLLUP_SECONDS", default=300.0),
+        "kwargs": {"window_days": 1},
+        "options": {"expires": env.float("GRIDGOV_ROLLUP_SECONDS", default=300.0)},
+    },
+    "dashboards-refresh-rollups-nightly": {
+        "task": "apps.dashboards.tasks.refresh_rollups",
+        "schedule": crontab(hour=2, minute=30),
+    },
     # Deliveries whose queued message was lost, and retries whose backoff has passed.
     "notifications-deliver-pending": {
         "task": "apps.notifications.tasks.deliver_pending",
@@ -320,6 +333,10 @@ LOGGING = {
 }
 
 GRIDGOV_SITE_NAME = _("GridGov")
+
+# The rollups recompute this many past days at each nightly refresh: visits logged late (up to 30 days)
+# and cases moved to another category or place count where they belong.
+GRIDGOV_ROLLUP_WINDOW_DAYS = env.int("GRIDGOV_ROLLUP_WINDOW_DAYS", default=35)
 
 # Intake suggests open cases of the same category within this distance and time window as duplicates.
 GRIDGOV_DUPLICATE_RADIUS_METRES = env.int("GRIDGOV_DUPLICATE_RADIUS_METRES", default=300)

@@ -7,6 +7,7 @@ from apps.core.demo_cases import demo_cases_seed
 from apps.core.demo_city import SCALES
 from apps.core.demo_people import demo_people_seed
 from apps.core.services import demo_seed
+from apps.dashboards.rollup import rollup_refresh
 
 
 class Command(BaseCommand):
@@ -45,6 +46,8 @@ class Command(BaseCommand):
         if city is not None and people:
             # After the cases: their replay only runs while there are none, and visits report some.
             households = demo_people_seed(seed=seed)
+        # The dashboards read rollups: fill them now rather than at the first beat after start-up.
+        rollups = rollup_refresh() if city is not None else None
         if city is None:
             self.stdout.write(
                 _("Areas exist already: the demo city was not generated again and no existing row changed.")
@@ -94,6 +97,11 @@ class Command(BaseCommand):
             self.stdout.write(
                 _("%(count)d demo households with their residents, visit plans and four weeks of visits.")
                 % {"count": households}
+            )
+        if rollups is not None:
+            self.stdout.write(
+                _("Dashboard figures computed for %(days)d days in %(seconds).1f s.")
+                % {"days": rollups.refreshed_days, "seconds": rollups.seconds}
             )
         self.stdout.write(
             _("Demo logins: %(created)d created, %(present)d already present (left as they are).")

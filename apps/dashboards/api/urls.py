@@ -1,0 +1,3 @@
+from . import evaluation, views
+
+urlpatterns = [*views.urlpatterns, *evaluation.urlpatterns]

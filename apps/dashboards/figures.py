@@ -1,0 +1,335 @@
+"""Reading the rollups: sums over days, areas, categories and departments, and the rates computed from
+them when read (backbone decision 8). Every read starts from `restrict()`.
+
+A rate is a `Rate`: its numerator, its denominator and the value (None when there is nothing to rate),
+so that a page can always show what a percentage was made of.
+"""
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from django.db.models import Max, Q, Sum
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from apps.areas.models import Area
+from apps.cases.filters import overdue_condition
+from apps.cases.models import Case, Category
+
+from .models import CaseDay, DepartmentDay, VisitDay
+
+CASE_MEASURES = tuple(
+    field.name
+    for field in CaseDay._meta.get_fields()
+    if getattr(field, "default", None) == 0 and field.get_internal_type() == "PositiveIntegerField"
+)
+DEPARTMENT_MEASURES = tuple(
+    field.name
+    for field in DepartmentDay._meta.get_fields()
+    if getattr(field, "default", None) == 0 and field.get_internal_type() == "PositiveIntegerField"
+)
+PERIODS = (30, 90, 365)
+
+
+@dataclass(frozen=True)
+class Rate:
+    numerator: int
+    denominator: int
+    inverse: bool = False
+
+    @property
+    def value(self) -> float | None:
+        """The share in percent (for an inverse rate, the share of the rest), None with no denominator."""
+        if not self.denominator:
+            return None
+        share = min(self.numerator / self.denominator, 1.0)
+        return round(100 * (1 - share if self.inverse else share), 1)
+
+    def as_dict(self) -> dict:
+        return {"value": self.value, "numerator": self.numerator, "denominator": self.denominator}
+
+
+# The rates shown on the dashboards: name, label, numerator columns, denominator columns.
+RATES = {
+    "on_time_rate": (
+        _("on-time rate"),
+        ("orders_resolved_on_time",),
+        ("orders_resolved",),
+    ),
+    "check_in_rate": (
+        _("on-time check-in rate"),
+        ("checked_in_on_time",),
+        ("checked_in",),
+    ),
+    "satisfaction_rate": (
+        _("satisfaction rate"),
+        ("rated_satisfied", "rated_basically_satisfied"),
+        ("rated_satisfied", "rated_basically_satisfied", "rated_dissatisfied"),
+    ),
+    "in_grid_rate": (
+        _("resolved within the grid"),
+        ("resolved_in_grid",),
+        ("resolved",),
+    ),
+    "whistle_rate": (
+        _("whistle rate"),
+        ("whistled_emergency", "whistled_joint", "whistled_quick"),
+        ("created",),
+    ),
+}
+
+
+def rates(totals: dict) -> dict[str, Rate]:
+    return {
+        name: Rate(sum(totals.get(c, 0) for c in numerator), sum(totals.get(c, 0) for c in denominator))
+        for name, (_label, numerator, denominator) in RATES.items()
+    }
+
+
+def period(days: int, *, today: date | None = None) -> tuple[date, date]:
+    """The last `days` days, today included."""
+    today = today or timezone.localdate()
+    return today - timedelta(days=days - 1), today
+
+
+def dashboard_area(user, area_id: int) -> Area:
+    """An area whose dashboard the user may see (Area.DoesNotExist otherwise, answered as not found)."""
+    return Area.objects.holding(user, "dashboard.view").filter(is_active=True, level__lte=4).get(pk=area_id)
+
+
+def home_area(user) -> Area | None:
+    """The area a user lands on: the highest one they hold dashboard.view for."""
+    return (
+        Area.objects.holding(user, "dashboard.view")
+        .filter(is_active=True, level__lte=4)
+        .order_by("level", "code")
+        .first()
+    )
+
+
+def _sums(columns) -> dict:
+    return {column: Sum(column) for column in columns}
+
+
+def _clean(row: dict, columns) -> dict:
+    return {column: row.get(column) or 0 for column in columns}
+
+
+def totals(user, area: Area, first: date, last: date) -> dict:
+    """The area's case figures summed over the days."""
+    row = (
+        CaseDay.objects.restrict(user)
+        .filter(area=area, day__range=(first, last))
+        .aggregate(**_sums(CASE_MEASURES))
+    )
+    return _clean(row, CASE_MEASURES)
+
+
+def trend(user, area: Area, first: date, last: date) -> list[dict]:
+    """One entry per day from `first` to `last` (days without facts as zeros): the case figures and
+    visits of the day."""
+    by_day = {
+        row["day"]: row
+        for row in CaseDay.objects.restrict(user)
+        .filter(area=area, day__range=(first, last))
+        .values("day")
+        .annotate(**_sums(CASE_MEASURES))
+        .order_by()
+    }
+    visits = dict(
+        VisitDay.objects.restrict(user)
+        .filter(area=area, day__range=(first, last))
+        .values_list("day", "visits")
+    )
+    days = []
+    day = first
+    while day <= last:
+        figures = _clean(by_day.get(day, {}), CASE_MEASURES)
+        figures["visits"] = visits.get(day, 0)
+        days.append({"day": day, **figures})
+        day += timedelta(days=1)
+    return days
+
+
+def by_category(user, area: Area, first: date, last: date) -> list[dict]:
+    """The case figures by top-level category, largest first."""
+    categories = {pk: (parent or pk) for pk, parent in Category.objects.values_list("pk", "parent_id")}
+    names = dict(Category.objects.filter(parent__isnull=True).values_list("pk", "name"))
+    grouped: dict[int, dict] = {}
+    rows = (
+        CaseDay.objects.restrict(user)
+        .filter(area=area, day__range=(first, last))
+        .values("category_id")
+        .annotate(**_sums(CASE_MEASURES))
+        .order_by()
+    )
+    for row in rows:
+        # Categories nest two levels deep; a deeper one would be folded into its parent's parent here.
+        top = categories.get(row["category_id"], row["category_id"])
+        while categories.get(top, top) != top:
+            top = categories[top]
+        entry = grouped.setdefault(
+            top, {"category": top, "name": names.get(top, ""), **dict.fromkeys(CASE_MEASURES, 0)}
+        )
+        for column in CASE_MEASURES:
+            entry[column] += row[column] or 0
+    return sorted(grouped.values(), key=lambda entry: (-entry["created"], entry["name"]))
+
+
+def coverage(user, area_ids: list[int], *, today: date | None = None) -> dict[int, dict]:
+    """The latest count of households planned and overdue for each area (of the last 35 days)."""
+    today = today or timezone.localdate()
+    latest = (
+        VisitDay.objects.restrict(user)
+        .filter(
+            area_id__in=area_ids, snapshot_at__isnull=False, day__range=(today - timedelta(days=35), today)
+        )
+        .values("area_id")
+        .annotate(day=Max("day"))
+        .order_by()
+    )
+    wanted = Q()
+    for row in latest:
+        wanted |= Q(area_id=row["area_id"], day=row["day"])
+    if not latest:
+        return {}
+    return {
+        area_id: {
+            "planned": planned,
+            "overdue": overdue,
+            "rate": Rate(planned - overdue, planned),
+        }
+        for area_id, planned, overdue in VisitDay.objects.filter(wanted).values_list(
+            "area_id", "households_planned", "households_overdue"
+        )
+    }
+
+
+def children(user, area: Area, first: date, last: date) -> list[dict]:
+    """Each child area (streets of a district …) with its figures, rates and visit coverage."""
+    kids = list(
+        Area.objects.filter(parent=area, is_active=True)
+        .order_by("code")
+        .values("pk", "name", "code", "level")
+    )
+    sums = {
+        row["area_id"]: row
+        for row in CaseDay.objects.restrict(user)
+        .filter(parent=area, day__range=(first, last))
+        .values("area_id")
+        .annotate(**_sums(CASE_MEASURES))
+        .order_by()
+    }
+    visits = dict(
+        VisitDay.objects.restrict(user)
+        .filter(parent=area, day__range=(first, last))
+        .values("area_id")
+        .annotate(visits=Sum("visits"))
+        .order_by()
+        .values_list("area_id", "visits")
+    )
+    covered = coverage(user, [kid["pk"] for kid in kids], today=last)
+    result = []
+    for kid in kids:
+        figures = _clean(sums.get(kid["pk"], {}), CASE_MEASURES)
+        entry = {"area": kid, "figures": figures, "visits": visits.get(kid["pk"], 0) or 0}
+        entry["rates"] = rates(figures)
+        entry["rates"]["visit_coverage"] = covered.get(kid["pk"], {}).get("rate", Rate(0, 0))
+        result.append(entry)
+    return result
+
+
+def departments(user, area: Area, first: date, last: date) -> list[dict]:
+    """Each department that had orders for the area's cases, with its figures and rates."""
+    rows = (
+        DepartmentDay.objects.restrict(user)
+        .filter(area=area, day__range=(first, last))
+        .values("department_id", "department__name")
+        .annotate(**_sums(DEPARTMENT_MEASURES))
+        .order_by()
+    )
+    result = []
+    for row in rows:
+        figures = _clean(row, DEPARTMENT_MEASURES)
+        result.append(
+            {
+                "department": {"pk": row["department_id"], "name": row["department__name"]},
+                "figures": figures,
+                "rates": {
+                    **rates(figures),
+                    "response_rate": Rate(figures["checked_in_on_time"], figures["orders_received"]),
+                },
+            }
+        )
+    return result
+
+
+def live(user, area: Area) -> dict[str, int]:
+    """What stands now, counted from the case tables: open cases, cases with a missed limit on an open
+    order, and cases escalated to a higher level still being worked on."""
+    cases = Case.objects.restrict(user).filter(**{f"{area.level_field}_id": area.pk})
+    return {
+        "open": cases.open().count(),
+        "overdue": cases.filter(overdue_condition()).count(),
+        "escalated": cases.filter(_escalated_now()).count(),
+    }
+
+
+def _escalated_now() -> Q:
+    from apps.dispatch.models import Whistle  # noqa: PLC0415
+
+    escalated = Whistle.objects.filter(
+        escalated_from__isnull=False, orders__status__in=["pending", "accepted"]
+    )
+    return Q(pk__in=escalated.values("case_id"))
+
+
+def feed(user, area: Area, *, limit: int = 20) -> list[dict]:
+    """The latest escalations and red-card supervisions in the area, newest first."""
+    from apps.dispatch.choices import SupervisionLevel  # noqa: PLC0415
+    from apps.dispatch.models import Escalation, Supervision  # noqa: PLC0415
+
+    column = f"{area.level_field}_id"
+    escalations = (
+        Escalation.objects.filter(**{f"order__case__{column}": area.pk})
+        .filter(order__in=_visible_orders(user))
+        .select_related("order__case", "order__department")
+        .order_by("-created_at", "-id")[:limit]
+    )
+    cards = (
+        Supervision.objects.restrict(user)
+        .filter(**{f"case__{column}": area.pk}, level=SupervisionLevel.RED)
+        .select_related("case", "issuing_area")
+        .order_by("-created_at", "-id")[:limit]
+    )
+    items = [
+        {
+            "kind": "escalation",
+            "at": item.created_at,
+            "case": item.order.case,
+            "text": _("%(department)s missed the limit: escalated from level %(from)s to %(to)s")
+            % {
+                "department": item.order.department.name,
+                "from": item.get_from_level_display(),
+                "to": item.get_to_level_display(),
+            },
+        }
+        for item in escalations
+    ] + [
+        {
+            "kind": "red_card",
+            "at": item.created_at,
+            "case": item.case,
+            "text": _("Red card from %(area)s: %(note)s")
+            % {"area": item.issuing_area.name, "note": item.note[:80]},
+        }
+        for item in cards
+    ]
+    items.sort(key=lambda item: item["at"], reverse=True)
+    return items[:limit]
+
+
+def _visible_orders(user):
+    from apps.dispatch.models import DispatchOrder  # noqa: PLC0415
+
+    return DispatchOrder.objects.restrict(user).values("pk")

@@ -1,0 +1,245 @@
+"""Filling the rollups: each day is computed whole from the timeline and the visits, and replaces what
+was there, so a day can be recomputed any number of times with the same result.
+
+`rollup_refresh` keeps them fresh. A watermark (`RollupState.complete_through`) says up to which day the
+figures were computed after the day ended; a refresh computes every day after it, and always the last
+`window_days` days, because facts arrive late: a visit is logged up to 30 days after it was made, and a
+case moved to another category or place counts there on every day of its history still in the window.
+"""
+
+import time
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from datetime import time as clock
+
+from django.conf import settings
+from django.db import connection, transaction
+from django.db.models import Count, Min, Q
+from django.utils import timezone
+
+from apps.areas.models import Area
+from apps.cases.choices import CaseAction, Channel
+from apps.cases.models import CaseEvent
+from apps.residents.models import Household
+from apps.visits.models import Visit
+
+from .facts import COUNTED_ACTIONS, case_measures, department_measures
+from .models import CaseDay, DepartmentDay, RollupState, VisitDay, WorkerDay
+
+STATE = "dashboards"
+LEVELS = ("district", "street", "community", "grid")
+# Departments are ranked on the dashboards of districts, streets and communities.
+DEPARTMENT_LEVELS = ("district", "street", "community")
+REPORTING_CHANNELS = (Channel.GRID_WORKER, Channel.VISIT)
+BATCH = 5000
+
+
+def day_bounds(day: date) -> tuple[datetime, datetime]:
+    """The start and end of `day` in the installation's time zone."""
+    zone = timezone.get_default_timezone()
+    start = datetime.combine(day, clock.min, tzinfo=zone)
+    return start, datetime.combine(day + timedelta(days=1), clock.min, tzinfo=zone)
+
+
+@dataclass
+class DayResult:
+    day: date
+    events: int
+    visits: int
+    rows: int
+
+
+def _ancestors(row: tuple, levels=LEVELS) -> list[int]:
+    return [area_id for area_id in row[: len(levels)] if area_id]
+
+
+def _lock_day(day: date) -> None:
+    """Two refreshes of the same day wait for each other instead of interleaving their writes."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [0x6764, day.toordinal()])
+
+
+@dataclass
+class Tally:
+    """One day's figures being counted, by the key of the row they will go to."""
+
+    cases: dict = field(default_factory=lambda: defaultdict(Counter))  # (area, category)
+    departments: dict = field(default_factory=lambda: defaultdict(Counter))  # (area, department)
+    visits: dict = field(default_factory=lambda: defaultdict(Counter))  # area
+    workers: dict = field(default_factory=lambda: defaultdict(Counter))  # (grid, worker)
+    events: int = 0
+    visits_made: int = 0
+
+
+def _count_events(tally: Tally, start: datetime, end: datetime) -> None:
+    events = CaseEvent.objects.filter(
+        created_at__gte=start, created_at__lt=end, action__in=COUNTED_ACTIONS
+    ).values_list(
+        "case__district_id",
+        "case__street_id",
+        "case__community_id",
+        "case__grid_id",
+        "action",
+        "from_status",
+        "to_status",
+        "data",
+        "actor_id",
+        "case__category_id",
+        "case__lead_department_id",
+        "case__channel",
+    )
+    for row in events.iterator(chunk_size=BATCH):
+        tally.events += 1
+        action, from_status, to_status, data, actor, category, lead, channel = row[4:]
+        data = data or {}
+        places = _ancestors(row)
+        for measure, amount in case_measures(action, from_status, to_status, data):
+            for area_id in places:
+                tally.cases[area_id, category][measure] += amount
+        for department, measure, amount in department_measures(action, data, lead):
+            for area_id in _ancestors(row, DEPARTMENT_LEVELS):
+                tally.departments[area_id, department][measure] += amount
+        if action == CaseAction.REPORT and actor and row[3] and channel in REPORTING_CHANNELS:
+            tally.workers[row[3], actor]["cases_reported"] += 1
+
+
+def _count_visits(tally: Tally, start: datetime, end: datetime) -> None:
+    visits = Visit.objects.filter(visited_at__gte=start, visited_at__lt=end).values_list(
+        "district_id", "street_id", "community_id", "grid_id", "worker_id"
+    )
+    for row in visits.iterator(chunk_size=BATCH):
+        tally.visits_made += 1
+        for area_id in _ancestors(row):
+            tally.visits[area_id]["visits"] += 1
+        if row[3]:
+            tally.workers[row[3], row[4]]["visits"] += 1
+
+
+def rollup_day(day: date, *, now: datetime | None = None) -> DayResult:
+    """Compute one day's rows from the facts and put them in place of the day's old rows."""
+    now = now or timezone.now()
+    start, end = day_bounds(day)
+    tally = Tally()
+    _count_events(tally, start, end)
+    _count_visits(tally, start, end)
+    snapshots = _snapshots(day, now=now)
+    for area_id in snapshots:
+        tally.visits.setdefault(area_id, Counter())
+    places = _places(
+        {area for area, _category in tally.cases}
+        | {area for area, _department in tally.departments}
+        | set(tally.visits)
+        | {grid for grid, _worker in tally.workers}
+    )
+    rows = {
+        CaseDay: [
+            CaseDay(**places[area], day=day, category_id=category, **counts)
+            for (area, category), counts in tally.cases.items()
+        ],
+        DepartmentDay: [
+            DepartmentDay(**places[area], day=day, department_id=department, **counts)
+            for (area, department), counts in tally.departments.items()
+        ],
+        VisitDay: [
+            VisitDay(**places[area], day=day, **counts, **snapshots.get(area, {}))
+            for area, counts in tally.visits.items()
+        ],
+        WorkerDay: [
+            WorkerDay(**places[grid], day=day, worker_id=worker, **counts)
+            for (grid, worker), counts in tally.workers.items()
+        ],
+    }
+    with transaction.atomic():
+        _lock_day(day)
+        for model, new in rows.items():
+            model.objects.filter(day=day).delete()
+            model.objects.bulk_create(new, batch_size=BATCH)
+    return DayResult(
+        day=day, events=tally.events, visits=tally.visits_made, rows=sum(len(new) for new in rows.values())
+    )
+
+
+def _places(area_ids: set[int]) -> dict[int, dict]:
+    """Where each area's rows go: the area, its level, its parent and its ancestors."""
+    places = {}
+    ids = sorted(area_ids)
+    for offset in range(0, len(ids), BATCH):
+        for pk, level, parent, *ancestors in Area.objects.filter(
+            pk__in=ids[offset : offset + BATCH]
+        ).values_list("pk", "level", "parent_id", "district_id", "street_id", "community_id", "grid_id"):
+            places[pk] = {
+                "area_id": pk,
+                "level": level,
+                "parent_id": parent,
+                **{f"{name}_id": ancestor for name, ancestor in zip(LEVELS, ancestors, strict=True)},
+            }
+    return places
+
+
+def _snapshots(day: date, *, now: datetime) -> dict[int, dict]:
+    """The households planned for visits and overdue, by area: counted now when `day` is today, kept as
+    they were counted for a past day (a stock cannot be recounted afterwards)."""
+    if day != timezone.localdate(now):
+        return {
+            area_id: {"households_planned": planned, "households_overdue": overdue, "snapshot_at": at}
+            for area_id, planned, overdue, at in VisitDay.objects.filter(
+                day=day, snapshot_at__isnull=False
+            ).values_list("area_id", "households_planned", "households_overdue", "snapshot_at")
+        }
+    counted: dict[int, Counter] = defaultdict(Counter)
+    households = (
+        Household.objects.filter(is_active=True, visit_due_on__isnull=False)
+        .values_list(*(f"{level}_id" for level in LEVELS))
+        .annotate(planned=Count("pk"), overdue=Count("pk", filter=Q(visit_due_on__lt=day)))
+        .order_by()
+    )
+    for *ancestors, planned, overdue in households:
+        for area_id in ancestors:
+            if area_id:
+                counted[area_id]["households_planned"] += planned
+                counted[area_id]["households_overdue"] += overdue
+    return {area_id: {**counts, "snapshot_at": now} for area_id, counts in counted.items()}
+
+
+def first_fact_day() -> date | None:
+    """The day of the oldest fact, where a first refresh starts."""
+    first = [
+        CaseEvent.objects.aggregate(first=Min("created_at"))["first"],
+        Visit.objects.aggregate(first=Min("visited_at"))["first"],
+    ]
+    first = [moment for moment in first if moment]
+    return timezone.localdate(min(first)) if first else None
+
+
+def rollup_refresh(*, window_days: int | None = None, now: datetime | None = None) -> RollupState:
+    """Compute every day after the watermark and the last `window_days` days up to today, then move the
+    watermark to yesterday. Safe to run twice at once: each day is replaced whole under its own lock."""
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    if window_days is None:
+        window_days = settings.GRIDGOV_ROLLUP_WINDOW_DAYS
+    state, _created = RollupState.objects.get_or_create(name=STATE)
+    first = today - timedelta(days=window_days)
+    if state.complete_through is None:
+        first = min(first, first_fact_day() or today)
+    else:
+        first = min(first, state.complete_through + timedelta(days=1))
+    started = time.perf_counter()
+    day = first
+    while day <= today:
+        rollup_day(day, now=now)
+        day += timedelta(days=1)
+    seconds = time.perf_counter() - started
+    complete = today - timedelta(days=1)
+    RollupState.objects.filter(pk=state.pk).update(
+        complete_through=complete
+        if state.complete_through is None
+        else max(state.complete_through, complete),
+        refreshed_at=now,
+        refreshed_days=(today - first).days + 1,
+        seconds=seconds,
+    )
+    state.refresh_from_db()
+    return state
