@@ -42,6 +42,7 @@ class Indicator:
 
 SATISFIED = ("rated_satisfied", "rated_basically_satisfied")
 RATED = (*SATISFIED, "rated_dissatisfied")
+KEPT = ("checked_in_on_time", "orders_resolved_on_time")
 
 INDICATORS: dict[str, tuple[Indicator, ...]] = {
     Subject.DEPARTMENT: (
@@ -86,9 +87,8 @@ AREA_INDICATORS = (
     Indicator(
         "in_grid_rate", _("resolved within the grid"), ("resolved_in_grid",), ("resolved",), "rate", 20
     ),
-    Indicator(
-        "overdue_rate", _("orders without a missed limit"), ("overdue",), ("orders_received",), "inverse", 10
-    ),
+    # Every limit is either kept (met on time) or missed once; limits still running count for neither.
+    Indicator("limits_kept", _("time limits kept"), KEPT, (*KEPT, "overdue"), "rate", 10),
     Indicator("reopen_rate", _("resolutions not reopened"), ("reopened",), ("resolved",), "inverse", 10),
     Indicator("coverage", _("visit coverage"), ("covered",), ("planned",), "rate", 15),
 )
@@ -123,7 +123,7 @@ def weights_save(*, actor, subject: str, values: dict[str, int]) -> dict[str, in
     for code, weight in values.items():
         if code not in codes:
             errors[code] = _("Unknown indicator.")
-        elif not isinstance(weight, int) or not 0 <= weight <= 100:
+        elif isinstance(weight, bool) or not isinstance(weight, int) or not 0 <= weight <= 100:
             errors[code] = _("A weight is a whole number from 0 to 100.")
     merged = {**weights(subject), **{k: v for k, v in values.items() if k not in errors}}
     if not errors and not any(merged.values()):
@@ -202,8 +202,10 @@ def _score(subjects: list[Score], subject: str) -> list[Score]:
                 value = Rate(numerator, denominator, inverse=indicator.kind == "inverse").value
             item.lines.append(Line(indicator, weighting[indicator.code], numerator, denominator, value))
     ranked = sorted(subjects, key=lambda s: (s.score is None, -(s.score or 0), s.name))
+    # Equal scores share a rank, and the next rank counts them all (1, 1, 3).
     for position, item in enumerate(ranked, start=1):
-        item.rank = position
+        previous = ranked[position - 2] if position > 1 else None
+        item.rank = previous.rank if previous and previous.score == item.score else position
     return ranked
 
 
@@ -226,7 +228,10 @@ def evaluate(user, *, area: Area, subject: str, month: date) -> list[Score]:
         ]
     elif subject in (Subject.STREET, Subject.COMMUNITY):
         kids = list(
-            Area.objects.filter(parent=area, is_active=True).order_by("code").values_list("pk", "name")
+            Area.objects.holding(user, "evaluation.view")
+            .filter(parent=area, is_active=True)
+            .order_by("code")
+            .values_list("pk", "name")
         )
         sums = {
             row["area_id"]: row
@@ -254,12 +259,17 @@ def _grid_workers(user, area: Area, first: date, last: date) -> list[Score]:
     grids = dict(
         RoleAssignment.objects.active()
         .filter(role=Role.GRID_WORKER, **{f"area__{area.level_field}_id": area.pk})
+        .filter(area__in=Area.objects.holding(user, "evaluation.view"))
         .values_list("user_id", "area_id")
     )
     if not grids:
         return []
-    users = dict(get_user_model().objects.filter(pk__in=grids).values_list("pk", "first_name"))
-    usernames = dict(get_user_model().objects.filter(pk__in=grids).values_list("pk", "username"))
+    users = {
+        pk: full_name or username
+        for pk, full_name, username in get_user_model()
+        .objects.filter(pk__in=grids)
+        .values_list("pk", "full_name", "username")
+    }
     own = {
         row["worker_id"]: row
         for row in WorkerDay.objects.restrict(user)
@@ -289,5 +299,5 @@ def _grid_workers(user, area: Area, first: date, last: date) -> list[Score]:
             "covered": stock["planned"] - stock["overdue"],
             "grid": grid,
         }
-        subjects.append(Score(Subject.GRID_WORKER, worker, users.get(worker) or usernames[worker], figures))
+        subjects.append(Score(Subject.GRID_WORKER, worker, users[worker], figures))
     return subjects

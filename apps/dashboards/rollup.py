@@ -214,8 +214,9 @@ def first_fact_day() -> date | None:
 
 
 def rollup_refresh(*, window_days: int | None = None, now: datetime | None = None) -> RollupState:
-    """Compute every day after the watermark and the last `window_days` days up to today, then move the
-    watermark to yesterday. Safe to run twice at once: each day is replaced whole under its own lock."""
+    """Compute every day after the watermark and the last `window_days` days up to today, moving the
+    watermark past each completed day as it goes (an interrupted first fill resumes where it stopped).
+    Safe to run twice at once: each day is replaced whole under its own lock."""
     now = now or timezone.now()
     today = timezone.localdate(now)
     if window_days is None:
@@ -230,16 +231,14 @@ def rollup_refresh(*, window_days: int | None = None, now: datetime | None = Non
     day = first
     while day <= today:
         rollup_day(day, now=now)
+        if day < today:
+            # Never backwards: a slower refresh running beside this one may have gone further.
+            RollupState.objects.filter(pk=state.pk).filter(
+                Q(complete_through__isnull=True) | Q(complete_through__lt=day)
+            ).update(complete_through=day)
         day += timedelta(days=1)
-    seconds = time.perf_counter() - started
-    complete = today - timedelta(days=1)
     RollupState.objects.filter(pk=state.pk).update(
-        complete_through=complete
-        if state.complete_through is None
-        else max(state.complete_through, complete),
-        refreshed_at=now,
-        refreshed_days=(today - first).days + 1,
-        seconds=seconds,
+        refreshed_at=now, refreshed_days=(today - first).days + 1, seconds=time.perf_counter() - started
     )
     state.refresh_from_db()
     return state

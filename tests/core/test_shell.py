@@ -28,11 +28,13 @@ def test_an_administrator_also_sees_administration_and_the_api_docs(client, supe
     response = client.get(HOME)
     assert nav_labels(response) == [
         "工作台",
+        "指挥中心",
         "通知",
         "今日网格",
         "事件",
         "部门工单",
         "督办",
+        "考核",
         "住户",
         "走访",
         "走访覆盖率",
