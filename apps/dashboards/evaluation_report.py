@@ -73,13 +73,10 @@ def last_complete_month(today: date | None = None) -> date:
 
 
 def default_month(area: Area, today: date | None = None) -> date:
-    """The last complete month; the current one (so far) when nothing at all was counted in the area last
-    month, as in a new installation."""
+    """The last complete month; the current one (so far) when no case fact at all was counted in the area
+    last month, as in a new installation."""
     current, last = months(today)[:2]
-    days = month_bounds(last)
-    counted = CaseDay.objects.filter(area=area, day__range=days).exists() or (
-        WorkerDay.objects.filter(**{f"{area.level_field}_id": area.pk}, day__range=days).exists()
-    )
+    counted = CaseDay.objects.filter(area=area, day__range=month_bounds(last)).exists()
     return last if counted else current
 
 

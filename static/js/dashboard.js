@@ -447,7 +447,16 @@
         }
       });
     }
-    window.addEventListener("resize", () => Object.values(charts).forEach((item) => item.resize()));
+    // A container without a size (a page being printed, captured or left) would give the map a singular
+    // transform, which ECharts cannot invert: such resizes are skipped.
+    window.addEventListener("resize", () =>
+      Object.values(charts).forEach((item) => {
+        const container = item.getDom();
+        if (container.clientWidth > 0 && container.clientHeight > 0) {
+          item.resize();
+        }
+      }),
+    );
     schedule();
   });
 })();
