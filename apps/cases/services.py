@@ -355,10 +355,11 @@ def _handlers(case: Case) -> dict:
     from apps.dispatch.choices import OrderStatus  # noqa: PLC0415
     from apps.dispatch.models import DispatchOrder  # noqa: PLC0415
 
+    # The orders of earlier rounds stay resolved after a reopen: only this round's are judged.
     departments = sorted(
-        DispatchOrder.objects.filter(case=case, status=OrderStatus.RESOLVED).values_list(
-            "department_id", flat=True
-        )
+        DispatchOrder.objects.filter(
+            case=case, status=OrderStatus.RESOLVED, created_at__gte=case.accepted_at or case.created_at
+        ).values_list("department_id", flat=True)
     )
     return {"departments": departments, "grid": case.grid_id if case.handled_in_grid else None}
 

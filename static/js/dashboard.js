@@ -375,7 +375,8 @@
     try {
       const response = await fetch(`${root.dataset.apiUrl}?${params.toString()}`, {
         credentials: "same-origin",
-        headers: { Accept: "application/json" },
+        // The API speaks the browser's Accept-Language; the figures' labels must follow the page's.
+        headers: { Accept: "application/json", "Accept-Language": document.documentElement.lang || "zh-hans" },
         signal: pending.signal,
       });
       if (!response.ok) {
