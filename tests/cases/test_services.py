@@ -323,7 +323,8 @@ def test_a_dissatisfied_rating_reopens_the_case_against_its_handlers(city):
     assert (case.rating, case.rated_at, case.closed_at, case.resolved_at) == ("", None, None, None)
     rate, reopen = CaseEvent.objects.filter(case=case).order_by("-id")[:2][::-1]
     handlers = {"departments": [city.departments[1].pk], "grid": None}
-    assert (rate.action, rate.data) == (CaseAction.RATE, {"rating": Rating.DISSATISFIED, "handlers": handlers})
+    assert rate.action == CaseAction.RATE
+    assert rate.data == {"rating": Rating.DISSATISFIED, "handlers": handlers}
     assert reopen.action == CaseAction.REOPEN
     assert reopen.to_status == CaseStatus.ACCEPTED
     assert reopen.data["against"] == handlers
