@@ -21,6 +21,7 @@ from django.utils import timezone
 from apps.areas.models import Area
 from apps.cases.choices import CaseAction, Channel
 from apps.cases.models import CaseEvent
+from apps.core.db import insert_rows
 from apps.residents.models import Household
 from apps.visits.models import Visit
 
@@ -54,6 +55,19 @@ def _ancestors(row: tuple, levels=LEVELS) -> list[int]:
     return [area_id for area_id in row[: len(levels)] if area_id]
 
 
+def _note_places(places: dict[int, dict], chain: tuple) -> None:
+    """Where the rows of each area of a copied ancestor chain (district, street, community, grid) go:
+    the chain itself says each area's level, parent and ancestors, so no area needs reading."""
+    for index, area_id in enumerate(chain):
+        if area_id and area_id not in places:
+            places[area_id] = {
+                "area_id": area_id,
+                "level": index + 1,
+                "parent_id": chain[index - 1] if index else None,
+                **{f"{name}_id": chain[i] if i <= index else None for i, name in enumerate(LEVELS)},
+            }
+
+
 def _lock_day(day: date) -> None:
     """Two refreshes of the same day wait for each other instead of interleaving their writes."""
     if connection.vendor == "postgresql":
@@ -69,6 +83,7 @@ class Tally:
     departments: dict = field(default_factory=lambda: defaultdict(Counter))  # (area, department)
     visits: dict = field(default_factory=lambda: defaultdict(Counter))  # area
     workers: dict = field(default_factory=lambda: defaultdict(Counter))  # (grid, worker)
+    places: dict = field(default_factory=dict)  # area: where its rows go
     events: int = 0
     visits_made: int = 0
 
@@ -94,6 +109,7 @@ def _count_events(tally: Tally, start: datetime, end: datetime) -> None:
         tally.events += 1
         action, from_status, to_status, data, actor, category, lead, channel = row[4:]
         data = data or {}
+        _note_places(tally.places, row[:4])
         places = _ancestors(row)
         for measure, amount in case_measures(action, from_status, to_status, data):
             for area_id in places:
@@ -111,6 +127,7 @@ def _count_visits(tally: Tally, start: datetime, end: datetime) -> None:
     )
     for row in visits.iterator(chunk_size=BATCH):
         tally.visits_made += 1
+        _note_places(tally.places, row[:4])
         for area_id in _ancestors(row):
             tally.visits[area_id]["visits"] += 1
         if row[3]:
@@ -127,27 +144,24 @@ def rollup_day(day: date, *, now: datetime | None = None) -> DayResult:
     snapshots = _snapshots(day, now=now)
     for area_id in snapshots:
         tally.visits.setdefault(area_id, Counter())
-    places = _places(
-        {area for area, _category in tally.cases}
-        | {area for area, _department in tally.departments}
-        | set(tally.visits)
-        | {grid for grid, _worker in tally.workers}
-    )
+    places = tally.places
+    # Only the areas counted in the households' snapshot alone are read.
+    places.update(_places(set(tally.visits) - set(places)))
     rows = {
         CaseDay: [
-            CaseDay(**places[area], day=day, category_id=category, **counts)
+            {**places[area], "day": day, "category_id": category, **counts}
             for (area, category), counts in tally.cases.items()
         ],
         DepartmentDay: [
-            DepartmentDay(**places[area], day=day, department_id=department, **counts)
+            {**places[area], "day": day, "department_id": department, **counts}
             for (area, department), counts in tally.departments.items()
         ],
         VisitDay: [
-            VisitDay(**places[area], day=day, **counts, **snapshots.get(area, {}))
+            {**places[area], "day": day, **counts, **snapshots.get(area, {})}
             for area, counts in tally.visits.items()
         ],
         WorkerDay: [
-            WorkerDay(**places[grid], day=day, worker_id=worker, **counts)
+            {**places[grid], "day": day, "worker_id": worker, **counts}
             for (grid, worker), counts in tally.workers.items()
         ],
     }
@@ -155,7 +169,7 @@ def rollup_day(day: date, *, now: datetime | None = None) -> DayResult:
         _lock_day(day)
         for model, new in rows.items():
             model.objects.filter(day=day).delete()
-            model.objects.bulk_create(new, batch_size=BATCH)
+            insert_rows(model, new)
     return DayResult(
         day=day, events=tally.events, visits=tally.visits_made, rows=sum(len(new) for new in rows.values())
     )

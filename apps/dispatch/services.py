@@ -304,6 +304,9 @@ def order_accept(*, order: DispatchOrder, actor, note: str = "") -> DispatchOrde
         raise ConflictError(_("This case is suspended: resume it first."), code="conflict")
     now = timezone.now()
     deadline = _deadline(order, DeadlineKind.ACCEPT)
+    # Past the due time is late even when no working minute has passed since (signed for at 19:00 on a
+    # limit that ran out at 17:30): the fact the evaluation counts, written at the moment.
+    late = deadline is not None and now > deadline.due_at
     over = deadline_meet(deadline, at=now) if deadline else 0
     order.status, order.accepted_at, order.accepted_by = OrderStatus.ACCEPTED, now, actor
     order.minutes_over += over
@@ -317,7 +320,7 @@ def order_accept(*, order: DispatchOrder, actor, note: str = "") -> DispatchOrde
         to_status=order.case.status,
         reason=note.strip(),
         at=now,
-        data={"order": order.pk, "department": order.department_id, "minutes_over": over},
+        data={"order": order.pk, "department": order.department_id, "minutes_over": over, "late": late},
     )
     return order
 
@@ -339,12 +342,13 @@ def order_resolve(*, order: DispatchOrder, actor, account: str, photos: Iterable
         raise ConflictError(_("This case is suspended: resume it first."), code="conflict")
     now = timezone.now()
     deadline = _deadline(order, DeadlineKind.RESOLVE)
+    late = deadline is not None and now > deadline.due_at
     over = deadline_meet(deadline, at=now) if deadline else 0
     order.status, order.resolved_at, order.resolution = OrderStatus.RESOLVED, now, account.strip()
     order.minutes_over += over
     order.save(update_fields=["status", "resolved_at", "resolution", "minutes_over"])
     still_working = DispatchOrder.objects.filter(case=case, status__in=ACTIVE_ORDER_STATUSES).exists()
-    data = {"order": order.pk, "department": order.department_id, "minutes_over": over}
+    data = {"order": order.pk, "department": order.department_id, "minutes_over": over, "late": late}
     if still_working:
         event = record(
             case,

@@ -114,6 +114,11 @@ def _over(deadline: Deadline | None, moment: datetime) -> int:
     return minutes_between(start=deadline.due_at, end=moment, clock=deadline.clock)
 
 
+def _late(deadline: Deadline | None, moment: datetime) -> bool:
+    """Met after the due time, whatever the clock counted since."""
+    return deadline is not None and moment > deadline.due_at
+
+
 class Counting:
     """One live count of everything, from the tables as they stand now."""
 
@@ -180,18 +185,20 @@ class Counting:
             if order.whistle is None or order.whistle.escalated_from_id is None:
                 self.both(order, order.created_at, "orders_received")
             if order.accepted_at and order.accepted_at >= order.created_at:
-                over = _over(self.deadlines.get((order.pk, DeadlineKind.ACCEPT)), order.accepted_at)
+                deadline = self.deadlines.get((order.pk, DeadlineKind.ACCEPT))
+                over = _over(deadline, order.accepted_at)
                 self.both(order, order.accepted_at, "checked_in")
-                if not over:
+                if not _late(deadline, order.accepted_at):
                     self.both(order, order.accepted_at, "checked_in_on_time")
                 self.department(order, order.accepted_at, "minutes_over", over)
             if order.returned_at:
                 self.both(order, order.returned_at, "returned")
         for order_id, at in resolutions:
             order = self.orders[order_id]
-            over = _over(self.deadlines.get((order_id, DeadlineKind.RESOLVE)), at)
+            deadline = self.deadlines.get((order_id, DeadlineKind.RESOLVE))
+            over = _over(deadline, at)
             self.both(order, at, "orders_resolved")
-            if not over:
+            if not _late(deadline, at):
                 self.both(order, at, "orders_resolved_on_time")
             self.department(order, at, "minutes_over", over)
         for whistle in Whistle.objects.filter(escalated_from__isnull=True):

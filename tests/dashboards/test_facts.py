@@ -166,3 +166,13 @@ def test_every_counted_action_counts_for_something():
             action, data, 4
         )
         assert counted, action
+
+
+@pytest.mark.parametrize("action", [A.SIGN, A.CHECK_IN])
+def test_past_the_due_time_is_late_even_with_no_working_minute_over(action):
+    # Signed for at 19:00 on a working-time limit that ran out at 17:30: no working minute over, but late.
+    after_hours = {"order": 1, "department": 4, "minutes_over": 0, "late": True}
+    assert case_measures(action, "", "", after_hours) == [("checked_in", 1)]
+    assert (4, "checked_in_on_time", 1) not in department_measures(action, after_hours, None)
+    in_time = {**after_hours, "late": False}
+    assert ("checked_in_on_time", 1) in case_measures(action, "", "", in_time)
