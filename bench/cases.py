@@ -59,7 +59,8 @@ def load_cases(*, district_id: int, count: int, open_share: float = 0.08) -> flo
                false, 0, '', '', 'bf' || g, 'br' || g, t.at, t.at, NULL, t.at
         FROM generate_series(1, %(n)s) AS g
         CROSS JOIN sizes
-        CROSS JOIN LATERAL (SELECT now() - (random() * interval '365 days') AS at) t
+        -- g is referenced so that the time is drawn for each case: an uncorrelated LATERAL runs once.
+        CROSS JOIN LATERAL (SELECT now() - (random() * interval '365 days') + g * interval '0' AS at) t
         JOIN b ON b.n = (g::bigint * 7919) %% sizes.buildings
         JOIN c ON c.n = g %% sizes.categories
         JOIN areas_area a ON a.id = b.id

@@ -10,6 +10,10 @@ After the page and API shell, the demo city is loaded at metro scale (16 distric
 BENCH_SCALE=district or demo for a quicker run) into the same fresh database, timed as the wall time of
 `manage.py seed_demo`, and the street user's scoped area list and a community's subtree are measured at
 queryset level and through the areas API.
+
+BENCH_ONLY=dashboards (a comma-separated list of cases, imports, people, dashboards) runs only those
+steps after the shell and the city (without the case benchmark's million, the dashboards load all their
+cases themselves); such a run replaces only its own sections of docs/benchmarks.md and keeps the others.
 """
 
 import io
@@ -48,6 +52,11 @@ SCALE = os.environ.get("BENCH_SCALE", "metro")
 REPORT = ROOT / "docs" / "benchmarks.md"
 CASES = int(os.environ.get("BENCH_CASES", "1000000"))
 SWEEP_DEADLINES = int(os.environ.get("BENCH_SWEEP", "100000"))
+ONLY = {step.strip() for step in os.environ.get("BENCH_ONLY", "").split(",") if step.strip()}
+
+
+def wanted(step: str) -> bool:
+    return not ONLY or step in ONLY
 
 
 def measure(client: Client, path: str, **headers) -> dict:
@@ -168,13 +177,21 @@ def main() -> None:
             ),
         }
         city = bench_city()
-        cases = bench_cases_all()
-        imports = bench_imports.bench_import()
-        people = bench_people.bench_people(measure=measure)
+        cases = imports = people = dashboards = None
+        if wanted("cases"):
+            cases = bench_cases_all()
+        if wanted("imports"):
+            imports = bench_imports.bench_import()
+        if wanted("people"):
+            people = bench_people.bench_people(measure=measure)
+        if wanted("dashboards"):
+            from bench import dashboards as bench_dashboards
+
+            dashboards = bench_dashboards.bench_dashboards(measure=measure, measure_call=measure_call)
         description = machine()
     finally:
         connection.creation.destroy_test_db(old_name, verbosity=0)
-    write_report(results, city, cases, imports, description, people=people)
+    write_report(results, city, cases, imports, description, people=people, dashboards=dashboards)
 
 
 def bench_cases_all() -> dict:
@@ -190,7 +207,14 @@ def bench_cases_all() -> dict:
 
 
 def write_report(
-    results: dict, city: dict, cases: dict, imports: dict, description: str, *, people: dict
+    results: dict,
+    city: dict,
+    cases: dict | None,
+    imports: dict | None,
+    description: str,
+    *,
+    people: dict | None,
+    dashboards: dict | None = None,
 ) -> None:
     base = results["GET /healthz"]["median"]
     today = datetime.now(UTC).strftime("%Y-%m-%d UTC")
@@ -218,13 +242,49 @@ def write_report(
             *rows,
             "",
             *city_report(city, base, today),
-            *cases_report(cases, base, today),
-            *bench_imports.imports_report(imports, today),
-            *bench_people.people_report(people, base, today),
+            *(cases_report(cases, base, today) if cases else []),
+            *(bench_imports.imports_report(imports, today) if imports else []),
+            *(bench_people.people_report(people, base, today) if people else []),
+            *(dashboards_report(dashboards, base, today) if dashboards else []),
         ]
     )
+    if ONLY and REPORT.exists():
+        text = _keep_other_sections(REPORT.read_text(encoding="utf-8"), text)
     REPORT.write_text(text, encoding="utf-8")
     sys.stdout.write(text)
+
+
+def dashboards_report(dashboards: dict, base: float, today: str) -> list[str]:
+    from bench import dashboards as bench_dashboards
+
+    return bench_dashboards.dashboards_report(dashboards, base, today)
+
+
+def _sections(text: str) -> tuple[str, list[tuple[str, str]]]:
+    """The text before the first section, and each "## " section as (title without its date, text)."""
+    head, *parts = text.split("\n## ")
+    return head, [(part.split("\n", 1)[0].split(" (")[0], "## " + part) for part in parts]
+
+
+def _keep_other_sections(old: str, new: str) -> str:
+    """A partial run's report: its own sections in place of the old ones of the same title, the rest of
+    the old report kept, in the old order (new sections at the end)."""
+    head, fresh = _sections(new)
+    _old_head, previous = _sections(old)
+
+    def same(a: str, b: str) -> bool:
+        return a.startswith(b) or b.startswith(a)
+
+    sections, used = [], set()
+    for title, text in previous:
+        match = next((i for i, (t, _text) in enumerate(fresh) if same(t, title)), None)
+        if match is None:
+            sections.append(text.rstrip("\n") + "\n")
+        elif match not in used:
+            used.add(match)
+            sections.append(fresh[match][1].rstrip("\n") + "\n")
+    sections += [text.rstrip("\n") + "\n" for i, (_t, text) in enumerate(fresh) if i not in used]
+    return head.rstrip("\n") + "\n\n" + "\n".join(sections)
 
 
 def city_report(city: dict, base: float, today: str) -> list[str]:
