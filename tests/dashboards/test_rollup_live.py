@@ -8,7 +8,8 @@ verifications passed and failed, closes, ratings (dissatisfied ones reopen), res
 of every day, area and category is compared with the same figure counted straight from the source tables
 (tests/dashboards/support.py).
 
-The data is random with a seed printed at the start; GRIDGOV_TEST_SEED=<seed> replays a run.
+The data is random from a seed, fixed by default and printed at the start; GRIDGOV_TEST_SEED=<seed> replays a
+run, GRIDGOV_TEST_SEED=random draws a new one.
 """
 
 import os
@@ -72,7 +73,11 @@ from tests.dispatch.support import at, install_clock
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db]
 
-SEED = int(os.environ.get("GRIDGOV_TEST_SEED") or random.SystemRandom().randrange(1_000_000))
+# A fixed seed by default, so that the suite is repeatable (the guard below needs every figure produced,
+# which a rare figure can miss on an unlucky seed); GRIDGOV_TEST_SEED=<n> replays or explores another,
+# GRIDGOV_TEST_SEED=random draws one.
+_SEED = os.environ.get("GRIDGOV_TEST_SEED") or "2024"
+SEED = random.SystemRandom().randrange(1_000_000) if _SEED == "random" else int(_SEED)
 START = at(2026, 3, 2, 7, 30)  # a Monday
 DAYS = 10
 
