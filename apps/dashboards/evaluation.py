@@ -24,8 +24,8 @@ from apps.areas.choices import AreaLevel
 from apps.areas.models import Area
 
 from .choices import Subject
-from .figures import CASE_MEASURES, DEPARTMENT_MEASURES, Rate, _clean, _sums, coverage
-from .models import CaseDay, DepartmentDay, EvaluationWeight, WorkerDay
+from .figures import CASE_MEASURES, Rate, coverage, departments, filled, sums_of
+from .models import CaseDay, EvaluationWeight, WorkerDay
 
 
 @dataclass(frozen=True)
@@ -215,16 +215,10 @@ def evaluate(user, *, area: Area, subject: str, month: date) -> list[Score]:
         raise ValidationError({"subject": _("This level of area does not evaluate that.")})
     first, last = month_bounds(month)
     if subject == Subject.DEPARTMENT:
-        rows = (
-            DepartmentDay.objects.restrict(user)
-            .filter(area=area, day__range=(first, last))
-            .values("department_id", "department__name")
-            .annotate(**_sums(DEPARTMENT_MEASURES))
-            .order_by()
-        )
+        # The same sums the dashboard's department ranking reads.
         subjects = [
-            Score(subject, row["department_id"], row["department__name"], _clean(row, DEPARTMENT_MEASURES))
-            for row in rows
+            Score(subject, entry["department"]["pk"], entry["department"]["name"], entry["figures"])
+            for entry in departments(user, area, first, last)
         ]
     elif subject in (Subject.STREET, Subject.COMMUNITY):
         kids = list(
@@ -238,13 +232,13 @@ def evaluate(user, *, area: Area, subject: str, month: date) -> list[Score]:
             for row in CaseDay.objects.restrict(user)
             .filter(parent=area, day__range=(first, last))
             .values("area_id")
-            .annotate(**_sums(CASE_MEASURES))
+            .annotate(**sums_of(CASE_MEASURES))
             .order_by()
         }
         covered = coverage(user, [pk for pk, _name in kids], today=last)
         subjects = []
         for pk, name in kids:
-            figures = _clean(sums.get(pk, {}), CASE_MEASURES)
+            figures = filled(sums.get(pk, {}), CASE_MEASURES)
             stock = covered.get(pk, {"planned": 0, "overdue": 0})
             figures.update(planned=stock["planned"], covered=stock["planned"] - stock["overdue"])
             subjects.append(Score(subject, pk, name, figures))

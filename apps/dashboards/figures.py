@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from django.db.models import Max, Q, Sum
+from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -92,26 +93,29 @@ def period(days: int, *, today: date | None = None) -> tuple[date, date]:
     return today - timedelta(days=days - 1), today
 
 
+def dashboard_areas(user):
+    """The areas whose dashboards the user may open: districts, streets, communities and grids where they
+    hold dashboard.view."""
+    return Area.objects.holding(user, "dashboard.view").filter(is_active=True, level__lte=4)
+
+
 def dashboard_area(user, area_id: int) -> Area:
-    """An area whose dashboard the user may see (Area.DoesNotExist otherwise, answered as not found)."""
-    return Area.objects.holding(user, "dashboard.view").filter(is_active=True, level__lte=4).get(pk=area_id)
+    """An area whose dashboard the user may see; out of scope answers exactly like missing (404)."""
+    return get_object_or_404(dashboard_areas(user), pk=area_id)
 
 
 def home_area(user) -> Area | None:
     """The area a user lands on: the highest one they hold dashboard.view for."""
-    return (
-        Area.objects.holding(user, "dashboard.view")
-        .filter(is_active=True, level__lte=4)
-        .order_by("level", "code")
-        .first()
-    )
+    return dashboard_areas(user).order_by("level", "code").first()
 
 
-def _sums(columns) -> dict:
+def sums_of(columns) -> dict:
+    """The aggregate of each column: the sums every rollup read is made of."""
     return {column: Sum(column) for column in columns}
 
 
-def _clean(row: dict, columns) -> dict:
+def filled(row: dict, columns) -> dict:
+    """The columns of an aggregated row, zero where no row was summed."""
     return {column: row.get(column) or 0 for column in columns}
 
 
@@ -120,9 +124,9 @@ def totals(user, area: Area, first: date, last: date) -> dict:
     row = (
         CaseDay.objects.restrict(user)
         .filter(area=area, day__range=(first, last))
-        .aggregate(**_sums(CASE_MEASURES))
+        .aggregate(**sums_of(CASE_MEASURES))
     )
-    return _clean(row, CASE_MEASURES)
+    return filled(row, CASE_MEASURES)
 
 
 def trend(user, area: Area, first: date, last: date) -> list[dict]:
@@ -133,7 +137,7 @@ def trend(user, area: Area, first: date, last: date) -> list[dict]:
         for row in CaseDay.objects.restrict(user)
         .filter(area=area, day__range=(first, last))
         .values("day")
-        .annotate(**_sums(CASE_MEASURES))
+        .annotate(**sums_of(CASE_MEASURES))
         .order_by()
     }
     visits = dict(
@@ -144,7 +148,7 @@ def trend(user, area: Area, first: date, last: date) -> list[dict]:
     days = []
     day = first
     while day <= last:
-        figures = _clean(by_day.get(day, {}), CASE_MEASURES)
+        figures = filled(by_day.get(day, {}), CASE_MEASURES)
         figures["visits"] = visits.get(day, 0)
         days.append({"day": day, **figures})
         day += timedelta(days=1)
@@ -160,7 +164,7 @@ def by_category(user, area: Area, first: date, last: date) -> list[dict]:
         CaseDay.objects.restrict(user)
         .filter(area=area, day__range=(first, last))
         .values("category_id")
-        .annotate(**_sums(CASE_MEASURES))
+        .annotate(**sums_of(CASE_MEASURES))
         .order_by()
     )
     for row in rows:
@@ -208,7 +212,8 @@ def coverage(user, area_ids: list[int], *, today: date | None = None) -> dict[in
 def children(user, area: Area, first: date, last: date) -> list[dict]:
     """Each child area (streets of a district …) with its figures, rates and visit coverage."""
     kids = list(
-        Area.objects.filter(parent=area, is_active=True)
+        Area.objects.holding(user, "dashboard.view")
+        .filter(parent=area, is_active=True)
         .order_by("code")
         .values("pk", "name", "code", "level")
     )
@@ -217,7 +222,7 @@ def children(user, area: Area, first: date, last: date) -> list[dict]:
         for row in CaseDay.objects.restrict(user)
         .filter(parent=area, day__range=(first, last))
         .values("area_id")
-        .annotate(**_sums(CASE_MEASURES))
+        .annotate(**sums_of(CASE_MEASURES))
         .order_by()
     }
     visits = dict(
@@ -231,7 +236,7 @@ def children(user, area: Area, first: date, last: date) -> list[dict]:
     covered = coverage(user, [kid["pk"] for kid in kids], today=last)
     result = []
     for kid in kids:
-        figures = _clean(sums.get(kid["pk"], {}), CASE_MEASURES)
+        figures = filled(sums.get(kid["pk"], {}), CASE_MEASURES)
         entry = {"area": kid, "figures": figures, "visits": visits.get(kid["pk"], 0) or 0}
         entry["rates"] = rates(figures)
         entry["rates"]["visit_coverage"] = covered.get(kid["pk"], {}).get("rate", Rate(0, 0))
@@ -245,12 +250,12 @@ def departments(user, area: Area, first: date, last: date) -> list[dict]:
         DepartmentDay.objects.restrict(user)
         .filter(area=area, day__range=(first, last))
         .values("department_id", "department__name")
-        .annotate(**_sums(DEPARTMENT_MEASURES))
+        .annotate(**sums_of(DEPARTMENT_MEASURES))
         .order_by()
     )
     result = []
     for row in rows:
-        figures = _clean(row, DEPARTMENT_MEASURES)
+        figures = filled(row, DEPARTMENT_MEASURES)
         result.append(
             {
                 "department": {"pk": row["department_id"], "name": row["department__name"]},

@@ -211,12 +211,13 @@ def _map_figure(name: str) -> dict:
     return {"label": str(figure.label), "kind": figure.kind, "better": figure.better}
 
 
-def child_boundaries(area: Area) -> dict:
+def child_boundaries(user, area: Area) -> dict:
     """The GeoJSON boundaries of the area's children as one FeatureCollection for the map, each feature
     named by the child's id (children without a boundary are left out: the page lists them)."""
     features = [
         {"type": "Feature", "properties": {"name": str(pk), "title": name}, "geometry": boundary}
-        for pk, name, boundary in Area.objects.filter(parent=area, is_active=True)
+        for pk, name, boundary in Area.objects.holding(user, "dashboard.view")
+        .filter(parent=area, is_active=True)
         .exclude(boundary=None)
         .order_by("code")
         .values_list("pk", "name", "boundary")

@@ -50,11 +50,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 def dashboard(request: HttpRequest, pk: int) -> HttpResponse:
-    try:
-        area = figures.dashboard_area(request.user, pk)
-    except Area.DoesNotExist:
-        raise Http404 from None
-    return _page(request, area)
+    return _page(request, figures.dashboard_area(request.user, pk))
 
 
 def _page(request: HttpRequest, area: Area) -> HttpResponse:
@@ -65,7 +61,7 @@ def _page(request: HttpRequest, area: Area) -> HttpResponse:
     except ValidationError as error:
         days, figure, query_error = DEFAULT_DAYS, DEFAULT_FIGURE, " ".join(error.messages)
     payload = dashboard_payload(request.user, area, days=days, figure=figure)
-    boundaries = child_boundaries(area)
+    boundaries = child_boundaries(request.user, area)
     drawn = {int(feature["properties"]["name"]) for feature in boundaries["features"]}
     return render(
         request,

@@ -68,11 +68,7 @@ class AreaDashboardView(DashboardView):
         responses=ANSWERS,
     )
     def get(self, request, pk: int):
-        try:
-            area = figures.dashboard_area(request.user, pk)
-        except Area.DoesNotExist:
-            raise Http404 from None
-        return self._answer(request, area)
+        return self._answer(request, figures.dashboard_area(request.user, pk))
 
 
 urlpatterns = [
