@@ -36,7 +36,7 @@ django.setup()
 from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
-from django.test.utils import CaptureQueriesContext, setup_test_environment  # noqa: E402
+from django.test.utils import CaptureQueriesContext  # noqa: E402
 
 from apps.accounts.models import RoleAssignment, User  # noqa: E402
 from apps.accounts.services import api_token_issue, user_create  # noqa: E402
@@ -161,7 +161,9 @@ def machine() -> str:
 
 
 def main() -> None:
-    setup_test_environment()
+    # No setup_test_environment(): it instruments every template render for the test client (a copy of
+    # the context at each include), which a served page does not pay. The test settings already accept
+    # the client's host and keep mail in memory.
     old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True)
     try:
         user = user_create(username="bench", password="Bench-Passw0rd-1", full_name="测试用户")

@@ -13,12 +13,9 @@ from .models import Case, Category
 def overdue_condition() -> Q:
     """Cases with a missed limit on an order that is still open. A semi-join on the open orders (a
     small set, with a partial index), never a subquery run for each case."""
-    from apps.dispatch.models import DispatchOrder  # noqa: PLC0415 - dispatch builds on cases
+    from apps.dispatch.models import LATE_ORDER, DispatchOrder  # noqa: PLC0415 - dispatch builds on cases
 
-    late = DispatchOrder.objects.filter(status__in=["pending", "accepted"]).filter(
-        Q(accept_breached_at__isnull=False, accepted_at__isnull=True) | Q(resolve_breached_at__isnull=False)
-    )
-    return Q(pk__in=late.values("case_id"))
+    return Q(pk__in=DispatchOrder.objects.filter(LATE_ORDER).values("case_id"))
 
 
 class CaseFilterSet(django_filters.FilterSet):

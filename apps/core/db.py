@@ -1,5 +1,7 @@
 """Database helpers every domain shares."""
 
+import operator
+
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, models, transaction
 
@@ -59,9 +61,11 @@ def insert_rows(model: type[models.Model], rows: list[dict]) -> None:
         model.objects.bulk_create([model(**row) for row in rows], batch_size=2000)
         return
     fields = [field for field in model._meta.concrete_fields if not field.primary_key]
-    defaults = [(field.attname, field.get_default()) for field in fields]
+    blank = {field.attname: field.get_default() for field in fields}
+    # The defaults overlaid with the row, then the columns in order: both done in C, not per field.
+    ordered = operator.itemgetter(*blank) if len(blank) > 1 else (lambda row: (row[next(iter(blank))],))
     names = ", ".join(connection.ops.quote_name(field.column) for field in fields)
     table = connection.ops.quote_name(model._meta.db_table)
     with connection.cursor() as cursor, cursor.cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
         for row in rows:
-            copy.write_row([row.get(name, default) for name, default in defaults])
+            copy.write_row(ordered({**blank, **row}))

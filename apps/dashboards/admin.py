@@ -8,7 +8,7 @@ from apps.cases.admin import ReadOnlyMixin
 from apps.core.admin import ScopedAdmin, ServiceAdminMixin
 
 from .evaluation import INDICATORS, weights_save
-from .models import CaseDay, DepartmentDay, EvaluationWeight, RollupState, VisitDay, WorkerDay
+from .models import AreaDay, CaseDay, DepartmentDay, EvaluationWeight, RollupState, VisitDay, WorkerDay
 
 
 class EvaluationWeightForm(forms.ModelForm):
@@ -58,6 +58,11 @@ class RollupAdmin(ReadOnlyMixin, ScopedAdmin):
 class CaseDayAdmin(RollupAdmin):
     list_display = ["day", "area", "category", "created", "resolved", "closed", "overdue", "escalated"]
     list_select_related = ["area", "category"]
+
+
+@admin.register(AreaDay)
+class AreaDayAdmin(RollupAdmin):
+    list_display = ["day", "area", "created", "resolved", "closed", "overdue", "escalated"]
 
 
 @admin.register(DepartmentDay)

@@ -25,7 +25,7 @@ from apps.areas.models import Area
 
 from .choices import Subject
 from .figures import CASE_MEASURES, Rate, coverage, departments, filled, sums_of
-from .models import CaseDay, EvaluationWeight, WorkerDay
+from .models import AreaDay, EvaluationWeight, WorkerDay
 
 
 @dataclass(frozen=True)
@@ -229,7 +229,7 @@ def evaluate(user, *, area: Area, subject: str, month: date) -> list[Score]:
         )
         sums = {
             row["area_id"]: row
-            for row in CaseDay.objects.restrict(user)
+            for row in AreaDay.objects.restrict(user)
             .filter(parent=area, day__range=(first, last))
             .values("area_id")
             .annotate(**sums_of(CASE_MEASURES))
@@ -274,7 +274,7 @@ def _grid_workers(user, area: Area, first: date, last: date) -> list[Score]:
     }
     grid_sums = {
         row["area_id"]: row
-        for row in CaseDay.objects.restrict(user)
+        for row in AreaDay.objects.restrict(user)
         .filter(area_id__in=set(grids.values()), day__range=(first, last))
         .values("area_id")
         .annotate(resolved=Sum("resolved"), resolved_in_grid=Sum("resolved_in_grid"))

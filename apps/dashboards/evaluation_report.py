@@ -16,7 +16,7 @@ from apps.areas.models import Area
 
 from .choices import Subject
 from .evaluation import SUBJECTS_AT, Indicator, Line, Score, month_bounds
-from .models import CaseDay, DepartmentDay, WorkerDay
+from .models import AreaDay, DepartmentDay, WorkerDay
 
 PERMISSION = "evaluation.view"
 MONTHS = 12
@@ -25,9 +25,9 @@ MONTH_FORMAT = "%Y-%m"
 # Where the figures of each subject come from, for their names.
 FIGURE_MODELS = {
     Subject.DEPARTMENT: (DepartmentDay,),
-    Subject.STREET: (CaseDay,),
-    Subject.COMMUNITY: (CaseDay,),
-    Subject.GRID_WORKER: (WorkerDay, CaseDay),
+    Subject.STREET: (AreaDay,),
+    Subject.COMMUNITY: (AreaDay,),
+    Subject.GRID_WORKER: (WorkerDay, AreaDay),
 }
 # Figures that are not rollup columns: the visit plan as it stood at the end of the month.
 STOCK_FIGURES = {
@@ -76,7 +76,7 @@ def default_month(area: Area, today: date | None = None) -> date:
     """The last complete month; the current one (so far) when no case fact at all was counted in the area
     last month, as in a new installation."""
     current, last = months(today)[:2]
-    counted = CaseDay.objects.filter(area=area, day__range=month_bounds(last)).exists()
+    counted = AreaDay.objects.filter(area=area, day__range=month_bounds(last)).exists()
     return last if counted else current
 
 

@@ -21,17 +21,29 @@ def counter(verbose_name) -> models.PositiveIntegerField:
     return models.PositiveIntegerField(verbose_name, default=0)
 
 
+# Rollup rows are derived from facts whose own keys are checked, and are replaced whole at each refresh;
+# checking each of their keys again for tens of thousands of rows at commit made up most of a day's
+# refresh, so their foreign keys have no database constraint (Django still cascades deletions).
+DERIVED = {"related_name": "+", "db_index": False, "db_constraint": False}
+
+
 def _ancestor(verbose_name) -> models.ForeignKey:
     # No index of its own: the rows are read by area or parent and day, and written by the ten thousand.
+    # No constraint either: see DERIVED.
     return models.ForeignKey(
         "areas.Area",
         models.CASCADE,
         null=True,
         blank=True,
-        related_name="+",
         verbose_name=verbose_name,
-        db_index=False,
+        **DERIVED,
     )
+
+
+def day_index(model_name: str) -> models.Index:
+    """Each refresh replaces a day's rows: without this, deleting them scans the whole table, so every
+    day of a year's first fill took longer than the one before."""
+    return models.Index(fields=["day"], name=f"dashboards_{model_name}_day")
 
 
 class Rollup(models.Model):
@@ -43,9 +55,7 @@ class Rollup(models.Model):
     """
 
     day = models.DateField(_("day"))
-    area = models.ForeignKey(
-        "areas.Area", models.CASCADE, related_name="+", verbose_name=_("area"), db_index=False
-    )
+    area = models.ForeignKey("areas.Area", models.CASCADE, verbose_name=_("area"), **DERIVED)
     level = models.PositiveSmallIntegerField(_("level"))
     parent = _ancestor(_("parent area"))
     district = _ancestor(_("district"))
@@ -84,12 +94,9 @@ class OrderFigures(models.Model):
         abstract = True
 
 
-class CaseDay(OrderFigures, Rollup):
-    """The case facts of one day in one area and one category."""
+class CaseFigures(OrderFigures):
+    """The figures of the cases themselves, besides the departments' work on them."""
 
-    category = models.ForeignKey(
-        "cases.Category", models.CASCADE, related_name="+", verbose_name=_("category"), db_index=False
-    )
     created = counter(_("reported"))
     accepted = counter(_("accepted"))
     resolved = counter(_("resolved"))
@@ -100,15 +107,42 @@ class CaseDay(OrderFigures, Rollup):
     whistled_quick = counter(_("quick whistles"))
 
     class Meta:
-        verbose_name = _("daily case figures")
-        verbose_name_plural = _("daily case figures")
+        abstract = True
+
+
+class CaseDay(CaseFigures, Rollup):
+    """The case facts of one day in one area and one category."""
+
+    category = models.ForeignKey("cases.Category", models.CASCADE, verbose_name=_("category"), **DERIVED)
+
+    class Meta:
+        verbose_name = _("daily case figures by category")
+        verbose_name_plural = _("daily case figures by category")
         constraints = [
             models.UniqueConstraint(fields=["area", "day", "category"], name="dashboards_caseday_unique"),
         ]
-        indexes = [models.Index(fields=["parent", "day"], name="dashboards_caseday_children")]
+        indexes = [day_index("caseday")]
 
     def __str__(self) -> str:
         return f"{self.day} {self.area_id} {self.category_id}"
+
+
+class AreaDay(CaseFigures, Rollup):
+    """The case facts of one day in one area, all categories together: the same sums as the area's
+    CaseDay rows, kept as one row so that tiles, trends and rankings over a year read a row per day
+    instead of one per category and day."""
+
+    class Meta:
+        verbose_name = _("daily case figures")
+        verbose_name_plural = _("daily case figures")
+        constraints = [models.UniqueConstraint(fields=["area", "day"], name="dashboards_areaday_unique")]
+        indexes = [
+            models.Index(fields=["parent", "day"], name="dashboards_areaday_children"),
+            day_index("areaday"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.area_id}"
 
 
 class DepartmentDay(OrderFigures, Rollup):
@@ -117,9 +151,8 @@ class DepartmentDay(OrderFigures, Rollup):
     department = models.ForeignKey(
         "departments.Department",
         models.CASCADE,
-        related_name="+",
         verbose_name=_("department"),
-        db_index=False,
+        **DERIVED,
     )
     minutes_over = counter(_("minutes over the limits"))
     response_rated = counter(_("responses rated"))
@@ -133,6 +166,7 @@ class DepartmentDay(OrderFigures, Rollup):
                 fields=["area", "day", "department"], name="dashboards_departmentday_unique"
             ),
         ]
+        indexes = [day_index("departmentday")]
 
     def __str__(self) -> str:
         return f"{self.day} {self.area_id} {self.department_id}"
@@ -151,7 +185,10 @@ class VisitDay(Rollup):
         verbose_name = _("daily visit figures")
         verbose_name_plural = _("daily visit figures")
         constraints = [models.UniqueConstraint(fields=["area", "day"], name="dashboards_visitday_unique")]
-        indexes = [models.Index(fields=["parent", "day"], name="dashboards_visitday_children")]
+        indexes = [
+            models.Index(fields=["parent", "day"], name="dashboards_visitday_children"),
+            day_index("visitday"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.day} {self.area_id}"
@@ -163,9 +200,8 @@ class WorkerDay(Rollup):
     worker = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         models.CASCADE,
-        related_name="+",
         verbose_name=_("grid worker"),
-        db_index=False,
+        **DERIVED,
     )
     visits = counter(_("visits"))
     cases_reported = counter(_("problems reported"))
@@ -180,7 +216,7 @@ class WorkerDay(Rollup):
         indexes = [
             models.Index(fields=[level, "day"], name=f"dashboards_workerday_{level}")
             for level in ("community", "street", "district")
-        ]
+        ] + [day_index("workerday")]
 
     def __str__(self) -> str:
         return f"{self.day} {self.area_id} {self.worker_id}"

@@ -158,7 +158,8 @@ def dashboard_payload(user, area: Area, *, days: int, figure: str) -> dict:
     days, its map coloured by `figure`."""
     days, figure = check_query(days, figure)
     first, last = figures.period(days)
-    totals = figures.totals(user, area, first, last)
+    trend = figures.trend(user, area, first, last)
+    totals = figures.summed(trend)
     rates = figures.rates(totals)
     coverage = figures.coverage(user, [area.pk], today=last).get(area.pk)
     live = figures.live(user, area)
@@ -192,7 +193,7 @@ def dashboard_payload(user, area: Area, *, days: int, figure: str) -> dict:
                 "visits": row["visits"],
                 **{name: row[name] for name in TREND_MEASURES},
             }
-            for row in figures.trend(user, area, first, last)
+            for row in trend
         ],
         "categories": [
             {"id": row["category"], "name": row["name"], **{name: row[name] for name in CATEGORY_MEASURES}}

@@ -26,7 +26,7 @@ from apps.residents.models import Household
 from apps.visits.models import Visit
 
 from .facts import COUNTED_ACTIONS, case_measures, department_measures
-from .models import CaseDay, DepartmentDay, RollupState, VisitDay, WorkerDay
+from .models import AreaDay, CaseDay, DepartmentDay, RollupState, VisitDay, WorkerDay
 
 STATE = "dashboards"
 LEVELS = ("district", "street", "community", "grid")
@@ -80,6 +80,7 @@ class Tally:
     """One day's figures being counted, by the key of the row they will go to."""
 
     cases: dict = field(default_factory=lambda: defaultdict(Counter))  # (area, category)
+    areas: dict = field(default_factory=lambda: defaultdict(Counter))  # area, all categories
     departments: dict = field(default_factory=lambda: defaultdict(Counter))  # (area, department)
     visits: dict = field(default_factory=lambda: defaultdict(Counter))  # area
     workers: dict = field(default_factory=lambda: defaultdict(Counter))  # (grid, worker)
@@ -114,6 +115,7 @@ def _count_events(tally: Tally, start: datetime, end: datetime) -> None:
         for measure, amount in case_measures(action, from_status, to_status, data):
             for area_id in places:
                 tally.cases[area_id, category][measure] += amount
+                tally.areas[area_id][measure] += amount
         for department, measure, amount in department_measures(action, data, lead):
             for area_id in _ancestors(row, DEPARTMENT_LEVELS):
                 tally.departments[area_id, department][measure] += amount
@@ -152,6 +154,7 @@ def rollup_day(day: date, *, now: datetime | None = None) -> DayResult:
             {**places[area], "day": day, "category_id": category, **counts}
             for (area, category), counts in tally.cases.items()
         ],
+        AreaDay: [{**places[area], "day": day, **counts} for area, counts in tally.areas.items()],
         DepartmentDay: [
             {**places[area], "day": day, "department_id": department, **counts}
             for (area, department), counts in tally.departments.items()
@@ -169,10 +172,17 @@ def rollup_day(day: date, *, now: datetime | None = None) -> DayResult:
         _lock_day(day)
         for model, new in rows.items():
             model.objects.filter(day=day).delete()
+            # Written in the order they are read: an area's rows (and a parent's children's) sit
+            # together in a few table pages instead of one page each across the day's writes.
+            new.sort(key=_reading_order)
             insert_rows(model, new)
     return DayResult(
         day=day, events=tally.events, visits=tally.visits_made, rows=sum(len(new) for new in rows.values())
     )
+
+
+def _reading_order(row: dict) -> tuple:
+    return (row["level"], row["parent_id"] or 0, row["area_id"])
 
 
 def _places(area_ids: set[int]) -> dict[int, dict]:

@@ -16,7 +16,7 @@ from .choices import (
     OrderKind,
     OrderStatus,
 )
-from .models import Deadline, DispatchOrder, ExtensionRequest, Supervision
+from .models import LATE_ORDER, Deadline, DispatchOrder, ExtensionRequest, Supervision
 from .services import rating_permission
 
 ORDER_BUCKETS = ("to_sign", "to_check_in", "in_hand", "due_soon", "overdue")
@@ -37,10 +37,7 @@ def _order_condition(bucket: str) -> Q:
         )
         return active & Q(Exists(soon))
     if bucket == "overdue":
-        return active & (
-            Q(accept_breached_at__isnull=False, accepted_at__isnull=True)
-            | Q(resolve_breached_at__isnull=False)
-        )
+        return LATE_ORDER
     raise ValueError(bucket)
 
 

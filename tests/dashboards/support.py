@@ -12,7 +12,7 @@ from django.utils import timezone
 from apps.areas.models import Area
 from apps.cases.choices import CaseAction, CaseStatus, Channel, Rating
 from apps.cases.models import Case, CaseEvent
-from apps.dashboards.models import CaseDay, DepartmentDay, VisitDay, WorkerDay
+from apps.dashboards.models import AreaDay, CaseDay, DepartmentDay, VisitDay, WorkerDay
 from apps.dispatch.choices import DeadlineKind, EffectKind, OrderStatus
 from apps.dispatch.models import Deadline, DeadlineEffect, DispatchOrder, Escalation, Whistle
 from apps.residents.models import Household
@@ -32,6 +32,8 @@ WORKER_COLUMNS = ("visits", "cases_reported")
 # Each rollup: its model, what makes a row one of a kind besides the area and day, its counters.
 ROLLUPS = {
     "case": (CaseDay, "category_id", CASE_COLUMNS),
+    # The same case figures, all categories together.
+    "area": (AreaDay, None, CASE_COLUMNS),
     "department": (DepartmentDay, "department_id", DEPARTMENT_COLUMNS),
     "visit": (VisitDay, None, VISIT_COLUMNS),
     "worker": (WorkerDay, "worker_id", WORKER_COLUMNS),
@@ -71,7 +73,13 @@ def full_rows(days=None) -> dict[str, set[tuple]]:
 def check_placement() -> None:
     """Every row carries its area's level, parent and ancestors, and sits at a level its rollup keeps."""
     areas = {pk: rest for pk, *rest in Area.objects.values_list("pk", "level", "parent_id", *PLACE)}
-    allowed = {"case": {1, 2, 3, 4}, "department": {1, 2, 3}, "visit": {1, 2, 3, 4}, "worker": {4}}
+    allowed = {
+        "case": {1, 2, 3, 4},
+        "area": {1, 2, 3, 4},
+        "department": {1, 2, 3},
+        "visit": {1, 2, 3, 4},
+        "worker": {4},
+    }
     for name, (model, _kind, _columns) in ROLLUPS.items():
         for area, level, parent, *ancestors in model.objects.values_list(
             "area_id", "level", "parent_id", *PLACE
@@ -95,6 +103,8 @@ class Live:
         for area in places:
             if area:
                 self.tables[table][day, area, kind][column] += amount
+                if table == "case":
+                    self.tables["area"][day, area, None][column] += amount
 
     def result(self, days=None) -> dict[str, dict[tuple, dict]]:
         return {

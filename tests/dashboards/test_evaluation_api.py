@@ -140,8 +140,9 @@ def test_anonymous_requests_are_refused(client):
 def test_the_api_costs_a_fixed_number_of_queries(scenario, django_assert_num_queries):
     api = api_as(scenario.city.users["district"])
     api.get(URL)
-    # The token and its user, the roles, the home area, the figures and the weights (twice).
-    with django_assert_num_queries(7):
+    # The token and its user, the roles, the home area, the figures (the departments' sums and names) and
+    # the weights (twice).
+    with django_assert_num_queries(8):
         assert api.get(URL).status_code == 200
 
 

@@ -234,9 +234,9 @@ def test_the_pages_in_chinese(scenario, client):
 
 
 # The session and the user, the user's roles, the home area, the areas offered, whether last month has
-# figures (the default month), then the evaluation.
+# figures (the default month), then the evaluation (for departments, their sums and then their names).
 COSTS = [
-    ("district", {}, 12),
+    ("district", {}, 13),
     ("district", {"subject": "street"}, 14),
     ("community", {}, 16),
 ]
@@ -255,9 +255,9 @@ def test_the_breakdown_and_the_export_cost_a_fixed_number_of_queries(
     scenario, as_user, django_assert_num_queries
 ):
     client = as_user(scenario.city.users["district"])
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(12):
         client.get(_breakdown("department", scenario.department_a.pk))
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(12):
         client.get(EXPORT)
 
 
