@@ -359,7 +359,7 @@ def bench_dashboards(*, measure, measure_call) -> dict:
     first365, _last = figures.period(365)
     rollup_reads = {
         "tiles, 30 days": lambda: (
-            figures.totals(district_user, district, first30, last),
+            figures.summed(figures.trend(district_user, district, first30, last)),
             figures.live(district_user, district),
         ),
         "trend by day, 365 days": lambda: figures.trend(district_user, district, first365, last),
@@ -542,7 +542,7 @@ def check_agreement(user, area, first, last) -> dict:
     """The rollup and live figures of the area over the period, and which disagree (a bug if any)."""
     from apps.dashboards import figures
 
-    rollup = figures.totals(user, area, first, last)
+    rollup = figures.summed(figures.trend(user, area, first, last))
     live = live_totals(area, first, last)
     mismatches = {name: (rollup.get(name), live[name]) for name in live if rollup.get(name) != live[name]}
     departments = {

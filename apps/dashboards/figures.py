@@ -119,18 +119,9 @@ def filled(row: dict, columns) -> dict:
     return {column: row.get(column) or 0 for column in columns}
 
 
-def totals(user, area: Area, first: date, last: date) -> dict:
-    """The area's case figures summed over the days."""
-    row = (
-        AreaDay.objects.restrict(user)
-        .filter(area=area, day__range=(first, last))
-        .aggregate(**sums_of(CASE_MEASURES))
-    )
-    return filled(row, CASE_MEASURES)
-
-
 def summed(days: list[dict]) -> dict:
-    """The case figures of the days of a `trend` added up: the same as `totals` over those days."""
+    """The case figures of the days of a `trend` added up: the area's totals over the period (read with
+    the trend, so the dashboard does not read the same rows twice)."""
     return {column: sum(day[column] for day in days) for column in CASE_MEASURES}
 
 

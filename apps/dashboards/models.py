@@ -46,6 +46,18 @@ def day_index(model_name: str) -> models.Index:
     return models.Index(fields=["day"], name=f"dashboards_{model_name}_day")
 
 
+def one_row_per_area_and_day(model_name: str) -> tuple[list, list]:
+    """The constraints and indexes of a rollup with one row per area and day: unique by both, its
+    children's rows read by parent and day, and its days replaced whole."""
+    return (
+        [models.UniqueConstraint(fields=["area", "day"], name=f"dashboards_{model_name}_unique")],
+        [
+            models.Index(fields=["parent", "day"], name=f"dashboards_{model_name}_children"),
+            day_index(model_name),
+        ],
+    )
+
+
 class Rollup(models.Model):
     """What every rollup row has: its day (in the installation's time zone), its area, the area's parent
     and the area's ancestors by level (the area itself included at its own level).
@@ -135,11 +147,7 @@ class AreaDay(CaseFigures, Rollup):
     class Meta:
         verbose_name = _("daily case figures")
         verbose_name_plural = _("daily case figures")
-        constraints = [models.UniqueConstraint(fields=["area", "day"], name="dashboards_areaday_unique")]
-        indexes = [
-            models.Index(fields=["parent", "day"], name="dashboards_areaday_children"),
-            day_index("areaday"),
-        ]
+        constraints, indexes = one_row_per_area_and_day("areaday")
 
     def __str__(self) -> str:
         return f"{self.day} {self.area_id}"
@@ -184,11 +192,7 @@ class VisitDay(Rollup):
     class Meta:
         verbose_name = _("daily visit figures")
         verbose_name_plural = _("daily visit figures")
-        constraints = [models.UniqueConstraint(fields=["area", "day"], name="dashboards_visitday_unique")]
-        indexes = [
-            models.Index(fields=["parent", "day"], name="dashboards_visitday_children"),
-            day_index("visitday"),
-        ]
+        constraints, indexes = one_row_per_area_and_day("visitday")
 
     def __str__(self) -> str:
         return f"{self.day} {self.area_id}"

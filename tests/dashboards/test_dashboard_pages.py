@@ -7,11 +7,17 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from apps.areas.services import area_create
+from apps.cases.filters import overdue_condition
+from apps.cases.models import Case
+from apps.cases.services import case_accept
 from apps.dashboards.models import RollupState
 from apps.dashboards.rollup import rollup_refresh
-from tests.dashboards.dashboard_support import draw_boundaries, embedded, make_facts, square
+from apps.dispatch.models import DispatchOrder
+from apps.dispatch.services import case_dispatch
+from tests.dashboards.dashboard_support import draw_boundaries, embedded, make_facts, report, square
 from tests.dispatch.support import city_per_module
 
 pytestmark = pytest.mark.django_db
@@ -102,6 +108,23 @@ def test_the_district_dashboard_shows_tiles_children_departments_and_the_feed(ci
     }
     assert f'data-api-url="{reverse("api:dashboard-area", args=[city.district.pk])}"' in page
     assert 'data-testid="dashboard-map"' in page
+
+
+def test_overdue_now_counts_the_cases_the_overdue_filter_finds(city, facts, as_user):
+    # A department misses the sign-for limit of an order still open (as the deadline sweep records it),
+    # twice on one case: the tile counts cases, from the late orders, as the case list's filter does.
+    case = case_accept(case=report(city, city.buildings[2], "井盖缺失"), actor=city.users["street"])
+    first = case_dispatch(case=case, department=city.departments[1], actor=city.users["street"])
+    second = case_dispatch(case=case, department=city.departments[0], actor=city.users["street"])
+    DispatchOrder.objects.filter(pk__in=[first.pk, second.pk]).update(accept_breached_at=timezone.now())
+    late = Case.objects.filter(district=city.district).filter(overdue_condition())
+    assert list(late) == [case]
+    district = as_user(city.users["district"]).get(reverse("dashboards:home"))
+    assert embedded(district, "dashboard-payload")["tiles"]["overdue"] == 1
+    # Signed for late is no longer waiting on the limit.
+    DispatchOrder.objects.filter(pk__in=[first.pk, second.pk]).update(accept_breached_at=None)
+    again = as_user(city.users["district"]).get(reverse("dashboards:home"))
+    assert embedded(again, "dashboard-payload")["tiles"]["overdue"] == 0
 
 
 def test_children_without_a_boundary_are_listed_beside_the_map(city, facts, as_user):
