@@ -16,4 +16,5 @@ urlpatterns = [
     path("", include("apps.residents.api.urls")),
     path("", include("apps.visits.api.urls")),
     path("", include("apps.dashboards.api.urls")),
+    path("", include("apps.integrations.api.urls")),
 ]

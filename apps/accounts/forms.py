@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from apps.core.forms import BootstrapFormMixin
 from apps.departments.models import Department
 
-from .roles import ROLE_LEVELS, BuildingLeaderKind, Role
+from .roles import GRANTABLE_ROLES, ROLE_LEVELS, BuildingLeaderKind
 
 
 class PasswordChangeForm(DjangoPasswordChangeForm):
@@ -35,7 +35,7 @@ class _RoleFieldsForm(BootstrapFormMixin, forms.Form):
     a district of thousands of buildings; the page suggests codes as the admin types.
     """
 
-    role = forms.ChoiceField(label=_("role"), choices=[("", "---------"), *Role.choices])
+    role = forms.ChoiceField(label=_("role"), choices=[("", "---------"), *GRANTABLE_ROLES])
     area = forms.CharField(
         label=_("area code"),
         max_length=32,

@@ -22,6 +22,9 @@ class Role(models.TextChoices):
     PARTY_SECRETARY = "party_secretary", _("party secretary")
     AUDITOR = "auditor", _("auditor")
     SYSTEM_ADMIN = "system_admin", _("system administrator")
+    # Held only by the system account of an integration client (apps.integrations), for the client's area
+    # limit; it is never granted by hand.
+    INTEGRATION = "integration", _("integration client")
 
 
 class BuildingLeaderKind(models.TextChoices):
@@ -43,6 +46,7 @@ ROLE_LEVELS: dict[str, tuple[int, ...] | None] = {
     Role.PARTY_SECRETARY: tuple(AreaLevel.values),
     Role.AUDITOR: (AreaLevel.DISTRICT, AreaLevel.STREET),
     Role.SYSTEM_ADMIN: (AreaLevel.DISTRICT,),
+    Role.INTEGRATION: (AreaLevel.DISTRICT, AreaLevel.STREET, AreaLevel.COMMUNITY),
 }
 
 _VIEW_ALL = {"area.view", "department.view", "party.view", "role.view"}
@@ -97,6 +101,18 @@ PERMISSIONS: dict[str, frozenset[str]] = {
         _VIEW_ALL | {"area.change", "department.change", "party.change", "role.change", "case.view"}
     ),
 }
+
+# The most an integration client may do in its area; the scopes of its API key narrow it further
+# (apps.integrations.scopes): reading cases, reporting them, following them up, reading figures.
+PERMISSIONS[Role.INTEGRATION] = frozenset(
+    {"area.view", "department.view", "case.view", "case.report", "dashboard.view"}
+)
+
+# The roles that only the system grants (the services of their app), never a user through role_grant.
+SYSTEM_ROLES = frozenset({Role.INTEGRATION})
+
+# The roles a person can be given, in forms and in the API.
+GRANTABLE_ROLES = [(value, label) for value, label in Role.choices if value not in SYSTEM_ROLES]
 
 # The role a user lands on when they hold several: the first in this order.
 ROLE_ORDER = list(Role.values)

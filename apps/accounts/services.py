@@ -12,7 +12,7 @@ from apps.areas.services import place_row
 from apps.core.db import save_or_refuse
 
 from .models import RoleAssignment, User
-from .roles import PERMISSIONS, ROLE_LEVELS, Role
+from .roles import PERMISSIONS, ROLE_LEVELS, SYSTEM_ROLES, Role
 from .scope import forget_scope, user_scope
 
 
@@ -96,6 +96,8 @@ def role_grant(
     """Give a user a role for an area (or, for a department handler, a department)."""
     if role not in Role.values:
         raise ValidationError({"role": _("Unknown role.")})
+    if role in SYSTEM_ROLES:
+        raise ValidationError({"role": _("This role belongs to a system account and cannot be granted.")})
     levels = ROLE_LEVELS[role]
     if levels is None:
         if department is None or area is not None:

@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "apps.residents",
     "apps.visits",
     "apps.dashboards",
+    "apps.integrations",
 ]
 
 MIDDLEWARE = [
@@ -66,6 +67,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "apps.accounts.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "apps.integrations.middleware.ApiCallLogMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     # Axes answers locked-out logins; it must come last.
@@ -206,6 +208,8 @@ REST_FRAMEWORK = {
         # Token first, so that an unauthenticated request gets 401 with a WWW-Authenticate header.
         "rest_framework.authentication.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
+        # Other systems: `Authorization: Api-Key <key>`, only on endpoints that name the scopes keys need.
+        "apps.integrations.keys.ApiKeyAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_FILTER_BACKENDS": [
@@ -237,6 +241,8 @@ SPECTACULAR_SETTINGS = {
     "COMPONENT_SPLIT_REQUEST": True,
     # Several models name a choice field "level" or "kind"; each choice set gets its own schema name.
     "ENUM_NAME_OVERRIDES": {
+        "RoleEnum": "apps.accounts.roles.Role",
+        "GrantableRoleEnum": "apps.accounts.roles.GRANTABLE_ROLES",
         "AreaLevelEnum": "apps.areas.choices.AreaLevel",
         "AreaKindEnum": "apps.areas.choices.AreaKind",
         "AreaChangeKindEnum": "apps.areas.choices.AreaChangeKind",

@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from apps.accounts.models import RoleAssignment, User
-from apps.accounts.roles import BuildingLeaderKind, Role
+from apps.accounts.roles import GRANTABLE_ROLES, BuildingLeaderKind
 from apps.accounts.services import role_grant, user_create_with_role
 from apps.areas.models import Area
 from apps.core.api.fields import RestrictedPrimaryKeyRelatedField
@@ -38,6 +38,8 @@ class TokenSerializer(serializers.Serializer):
 
 class CurrentUserSerializer(serializers.ModelSerializer):
     display = serializers.CharField(source="display_name", read_only=True)
+    # Blank when none was given, which the schema's "email" format would refuse.
+    email = serializers.CharField(read_only=True, label=_("email address"))
 
     class Meta:
         model = User
@@ -92,6 +94,10 @@ class RoleAssignmentSerializer(serializers.ModelSerializer):
 
 class UserRoleSerializer(serializers.ModelSerializer):
     role_label = serializers.CharField(source="get_role_display", read_only=True)
+    # Read-only model fields lose allow_blank, and the schema would then refuse the blank of other roles.
+    leader_kind = serializers.ChoiceField(
+        choices=BuildingLeaderKind.choices, allow_blank=True, read_only=True, label=_("building leader kind")
+    )
     place = serializers.CharField(source="place.__str__", read_only=True, label=_("area or department"))
 
     class Meta:
@@ -118,7 +124,7 @@ class UserCreateSerializer(serializers.Serializer):
     username = serializers.CharField(max_length=150, label=_("username"))
     full_name = serializers.CharField(max_length=100, label=_("full name"))
     password = serializers.CharField(write_only=True, style={"input_type": "password"}, label=_("password"))
-    role = serializers.ChoiceField(choices=Role.choices, label=_("role"))
+    role = serializers.ChoiceField(choices=GRANTABLE_ROLES, label=_("role"))
     area = RestrictedPrimaryKeyRelatedField(
         queryset=Area.objects.all(), allow_null=True, required=False, label=_("area")
     )

@@ -11,6 +11,7 @@ from apps.areas.models import Area
 from apps.areas.selectors import compliance_violations
 from apps.areas.services import area_merge, area_move, area_split, current_standard
 from apps.core.api.viewsets import ScopedViewSet
+from apps.integrations.scopes import KeyScope
 
 from .serializers import (
     AreaChangeSerializer,
@@ -45,6 +46,8 @@ class AreaViewSet(
     serializer_class = AreaDetailSerializer
     filterset_class = AreaFilterSet
     serializer_classes = {"list": AreaListSerializer, "partial_update": AreaUpdateSerializer}
+    # Other systems read the grid within their area limit (to place the cases they report), never change it.
+    key_scopes = {"GET": KeyScope.CASES_READ}
 
     def get_queryset(self):
         queryset = super().get_queryset()

@@ -32,6 +32,7 @@ from apps.dispatch.api.serializers import (
     WhistleSerializer,
 )
 from apps.dispatch.models import Deadline, DispatchOrder, Supervision, Whistle
+from apps.integrations.scopes import KeyScope
 
 from .filters import CaseApiFilterSet
 from .serializers import (
@@ -107,6 +108,8 @@ class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSe
     ordering_fields = ["created_at", "urgency", "status"]
     permission_classes = [IsAuthenticated, MayActOnCase]
     serializer_classes = {"list": CaseSerializer, "create": CaseCreateSerializer}
+    # Other systems read cases and report them; the lifecycle actions are people's work.
+    key_scopes = {"GET": KeyScope.CASES_READ, "create": KeyScope.CASES_CREATE}
 
     def permission_needed(self) -> str | None:
         if self.action == "create":

@@ -13,6 +13,7 @@ from apps.areas.models import Area
 from apps.cases.api.schema import ERROR
 from apps.dashboards import figures
 from apps.dashboards.payload import DEFAULT_DAYS, DEFAULT_FIGURE, MAP_FIGURES, dashboard_payload, query_of
+from apps.integrations.scopes import KeyScope
 
 from .serializers import DashboardSerializer
 
@@ -37,6 +38,8 @@ ANSWERS = {200: DashboardSerializer, 400: ERROR, 404: ERROR}
 
 class DashboardView(APIView):
     """One area's dashboard: the user's own (highest) area, or the one named."""
+
+    key_scopes = {"GET": KeyScope.FIGURES_READ}
 
     def _answer(self, request, area: Area):
         days, figure = query_of(request.query_params)

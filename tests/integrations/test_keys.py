@@ -1,0 +1,205 @@
+"""API keys: who a key is, what it may call, where it reaches, how often, and that every call is logged."""
+
+from datetime import timedelta
+
+import pytest
+from django.core.cache import cache
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+from apps.accounts.roles import Role
+from apps.accounts.services import role_grant
+from apps.integrations.models import ApiCall, ApiKey, IntegrationClient
+from apps.integrations.scopes import KeyScope
+from apps.integrations.services import client_register, client_update, key_issue, key_revoke, key_rotate
+from tests.cases.api_support import report
+
+from .support import api_with_key, register
+
+pytestmark = pytest.mark.django_db
+
+ME = "/api/v1/integrations/me/"
+CASES = "/api/v1/cases/"
+
+
+@pytest.fixture(autouse=True)
+def _fresh_counters():
+    cache.clear()
+
+
+def test_a_key_is_shown_once_and_stored_only_as_prefix_and_keyed_hash(city):
+    client, raw = register(city.streets[0])
+    key = ApiKey.objects.get(client=client)
+    assert raw.startswith(f"gg_{key.prefix}_")
+    assert raw not in key.hashed
+    assert key.hashed != raw
+    response = api_with_key(raw).get(ME)
+    assert response.status_code == 200, response.json()
+    body = response.json()
+    assert body["code"] == "hotline"
+    assert body["area"]["id"] == city.streets[0].pk
+    assert body["key"]["prefix"] == key.prefix
+
+
+@pytest.mark.parametrize(
+    "header",
+    ["Api-Key gg_000000000000_wrong", "Api-Key nonsense", "Api-Key", "Api-Key a b"],
+)
+def test_a_wrong_key_is_401_and_logs_nothing(city, header):
+    register(city.streets[0])
+    api = api_with_key("x")
+    api.credentials(HTTP_AUTHORIZATION=header)
+    response = api.get(ME)
+    assert response.status_code == 401
+    assert response.json()["error"]["message"]
+    assert response["WWW-Authenticate"]
+    assert ApiCall.objects.count() == 0
+
+
+def test_a_key_with_a_right_prefix_but_wrong_secret_is_401(city):
+    _client, raw = register(city.streets[0])
+    response = api_with_key(raw[:-2] + ("AA" if not raw.endswith("AA") else "BB")).get(ME)
+    assert response.status_code == 401
+
+
+def test_a_revoked_key_stops_at_once(city):
+    client, raw = register(city.streets[0])
+    key_revoke(actor=None, key=client.keys.get())
+    assert api_with_key(raw).get(ME).status_code == 401
+    with pytest.raises(ValidationError):
+        key_revoke(actor=None, key=client.keys.get())
+
+
+def test_a_rotated_key_works_through_its_grace_then_stops(city):
+    client, old_raw = register(city.streets[0])
+    old = client.keys.get()
+    new, new_raw = key_rotate(actor=None, key=old)
+    assert api_with_key(old_raw).get(ME).status_code == 200
+    assert api_with_key(new_raw).get(ME).status_code == 200
+    old.refresh_from_db()
+    assert timedelta(hours=23) < old.expires_at - timezone.now() <= timedelta(hours=24)
+    ApiKey.objects.filter(pk=old.pk).update(expires_at=timezone.now() - timedelta(seconds=1))
+    assert api_with_key(old_raw).get(ME).status_code == 401
+    assert api_with_key(new_raw).get(ME).status_code == 200
+    assert new.pk != old.pk
+
+
+def test_a_deactivated_client_has_no_working_key(city):
+    client, raw = register(city.streets[0])
+    client_update(
+        actor=None,
+        client=client,
+        name=client.name,
+        area=client.area,
+        scopes=client.scopes,
+        rate_limit=client.rate_limit,
+        is_active=False,
+    )
+    assert api_with_key(raw).get(ME).status_code == 401
+    with pytest.raises(ValidationError):
+        key_issue(actor=None, client=client)
+
+
+def test_a_key_is_refused_on_endpoints_that_do_not_accept_keys(city):
+    _client, raw = register(city.streets[0])
+    response = api_with_key(raw).get("/api/v1/residents/")
+    assert response.status_code == 403
+    assert "API key" in response.json()["error"]["message"]
+
+
+def test_a_scope_the_key_lacks_is_403(city):
+    _client, raw = register(city.streets[0], scopes=[KeyScope.FIGURES_READ])
+    response = api_with_key(raw).get(CASES)
+    assert response.status_code == 403
+    assert "cases.read" in response.json()["error"]["message"]
+
+
+def test_the_area_limit_scopes_what_a_key_reads(city):
+    inside = report(city, actor="district", area=city.grids[0])
+    outside = report(city, actor="district", area=city.grids[-1])
+    _client, raw = register(city.communities[0], scopes=[KeyScope.CASES_READ])
+    api = api_with_key(raw)
+    listed = {row["id"] for row in api.get(CASES).json()["results"]}
+    assert inside.pk in listed
+    assert outside.pk not in listed
+    assert api.get(f"{CASES}{outside.pk}/").status_code == 404
+    assert api.get(f"{CASES}{inside.pk}/").status_code == 200
+
+
+def test_the_rate_limit_answers_429_after_the_limit(city):
+    _client, raw = register(city.streets[0], rate_limit=3)
+    api = api_with_key(raw)
+    assert [api.get(ME).status_code for _ in range(4)] == [200, 200, 200, 429]
+    response = api.get(ME)
+    assert response.status_code == 429
+    assert "3" in response.json()["error"]["message"]
+    assert response["Retry-After"]
+
+
+def test_every_call_is_logged_with_its_status(city):
+    client, raw = register(city.streets[0], scopes=[KeyScope.FIGURES_READ])
+    api = api_with_key(raw)
+    api.get(ME)
+    api.get(CASES)
+    calls = list(ApiCall.objects.filter(client=client).order_by("id").values_list("method", "path", "status"))
+    assert calls == [("GET", ME, 200), ("GET", CASES, 403)]
+    client.keys.get().refresh_from_db()
+    assert ApiKey.objects.get(client=client).last_used_at is not None
+
+
+def test_the_integration_role_cannot_be_granted_by_hand(city):
+    with pytest.raises(ValidationError) as error:
+        role_grant(actor=None, user=city.users["gridworker"], role=Role.INTEGRATION, area=city.streets[0])
+    assert "role" in error.value.message_dict
+
+
+@pytest.mark.parametrize(
+    ("changes", "field"),
+    [
+        ({"name": " "}, "name"),
+        ({"scopes": []}, "scopes"),
+        ({"scopes": ["cases.delete"]}, "scopes"),
+        ({"rate_limit": 0}, "rate_limit"),
+        ({"area": "grid"}, "area"),
+    ],
+)
+def test_a_bad_registration_is_refused_and_writes_nothing(city, changes, field):
+    fields = {"name": "City platform", "code": "city", "area": city.streets[0], "scopes": ["cases.read"]}
+    fields.update(changes)
+    if fields["area"] == "grid":
+        fields["area"] = city.grids[0]
+    with pytest.raises(ValidationError) as error:
+        client_register(actor=None, **fields)
+    assert field in error.value.message_dict
+    assert not IntegrationClient.objects.exists()
+
+
+def test_a_duplicate_code_is_refused(city):
+    register(city.streets[0], code="city")
+    with pytest.raises(ValidationError):
+        client_register(actor=None, name="Other", code="city", area=city.streets[0], scopes=["cases.read"])
+    assert IntegrationClient.objects.count() == 1
+
+
+def test_only_superusers_manage_clients(city):
+    with pytest.raises(ValidationError):
+        client_register(
+            actor=city.users["district"], name="X", code="x", area=city.district, scopes=["cases.read"]
+        )
+
+
+def test_moving_the_area_limit_moves_what_the_key_reads(city):
+    inside = report(city, actor="district", area=city.grids[0])
+    client, raw = register(city.communities[-1], scopes=[KeyScope.CASES_READ])
+    api = api_with_key(raw)
+    assert api.get(f"{CASES}{inside.pk}/").status_code == 404
+    client_update(
+        actor=None,
+        client=client,
+        name=client.name,
+        area=city.communities[0],
+        scopes=client.scopes,
+        rate_limit=client.rate_limit,
+        is_active=True,
+    )
+    assert api.get(f"{CASES}{inside.pk}/").status_code == 200
