@@ -8,7 +8,7 @@ filter exact at every moment, with no window in which a row answers to its old s
 
 from django.apps import apps
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import F, Sum, Value
 from django.db.models.functions import Coalesce, Concat, Greatest, Substr
 from django.utils import timezone
@@ -216,35 +216,48 @@ def _reattach_organisations(*, area: Area, old_parent_id: int, new_parent: Area)
 
 
 def place_row(row: PlacedInArea, area: Area) -> Area:
-    """Copy `area`'s ancestors onto `row`, read under the tree's lock (see `lock_tree`), so that the copy
-    cannot be stale; returns the area as the database holds it now."""
-    (area,) = lock_tree(area)
+    """Copy `area`'s ancestors onto `row`, read under a shared lock of the tree (see `lock_tree`), so that
+    the copy cannot be stale; returns the area as the database holds it now."""
+    (area,) = lock_tree(area, shared=True)
     row.copy_ancestors(area)
     return area
 
 
-def lock_tree(*areas: Area) -> list[Area]:
+def lock_tree(*areas: Area, shared: bool = False) -> list[Area]:
     """Serialise the writes to the trees holding these areas, and return the areas fresh from the database.
 
-    Every service that changes the tree, or copies an area's ancestors onto a row, calls this first. It
-    locks the areas' districts in id order and only then the areas, so two writers never deadlock, and a
-    row never copies the ancestors of an area that another transaction is moving (on SQLite, writes are
-    serialised by the database already).
+    Every service that changes the tree calls this first; every service that copies an area's ancestors
+    onto a row calls it with `shared`. It locks the areas' districts in id order and only then the areas,
+    so two writers never deadlock. A writer's lock (FOR UPDATE) waits for every shared one and excludes
+    them; shared locks (FOR SHARE, PostgreSQL) do not exclude one another, so rows (cases, households,
+    orders) are placed in one district concurrently, while no row copies the ancestors of an area that
+    another transaction is moving. On SQLite, writes are serialised by the database already.
     """
     for _attempt in range(3):
         districts = sorted({area.district_id or area.pk for area in areas if area.pk})
-        list(Area.objects.select_for_update().filter(pk__in=districts).order_by("pk").values_list("pk"))
-        fresh = {
-            area.pk: area
-            for area in Area.objects.select_for_update()
-            .filter(pk__in=[area.pk for area in areas])
-            .order_by("pk")
-        }
-        if len(fresh) < len({area.pk for area in areas}):
+        wanted = sorted({area.pk for area in areas})
+        if shared:
+            _lock_shared(districts)
+            fresh = {area.pk: area for area in _lock_shared(wanted)}
+        else:
+            list(Area.objects.select_for_update().filter(pk__in=districts).order_by("pk").values_list("pk"))
+            fresh = {
+                area.pk: area
+                for area in Area.objects.select_for_update().filter(pk__in=wanted).order_by("pk")
+            }
+        if len(fresh) < len(wanted):
             raise ValidationError(_("One of these areas no longer exists."))
         if {area.district_id for area in fresh.values()} <= set(districts):
             return [fresh[area.pk] for area in areas]
     raise ValidationError(_("The area is being moved to another district; try again."))
+
+
+def _lock_shared(ids: list[int]) -> list[Area]:
+    """The areas, read under FOR SHARE on PostgreSQL (Django's select_for_update has no shared mode)."""
+    if connection.vendor != "postgresql":
+        return list(Area.objects.filter(pk__in=ids).order_by("pk"))
+    sql = f"SELECT * FROM {Area._meta.db_table} WHERE id = ANY(%s) ORDER BY id FOR SHARE"  # noqa: S608 - the model's table
+    return list(Area.objects.raw(sql, [ids]))
 
 
 @transaction.atomic

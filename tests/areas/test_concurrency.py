@@ -4,13 +4,14 @@ import threading
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import connection
+from django.db import connection, transaction
 
 from apps.accounts.models import RoleAssignment
 from apps.accounts.roles import Role
 from apps.accounts.services import role_grant, user_create
 from apps.areas.models import Area
-from apps.areas.services import area_create, area_move
+from apps.areas.services import area_create, area_move, lock_tree, place_row
+from apps.party.models import PartnerUnit
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
@@ -87,3 +88,53 @@ def test_a_building_created_while_its_community_moves_lands_in_the_new_street():
     assert building.path.startswith(Area.objects.get(pk=grid.pk).path)
     assert Area.objects.get(pk=new_street.pk).households == 50
     assert Area.objects.get(pk=old_street.pk).households == 0
+
+
+def _held_while(first, second, *, wait: float = 2.0) -> bool:
+    """Whether `second` finishes (in another connection) while `first`'s transaction is still open."""
+    holding = threading.Event()
+    release = threading.Event()
+    finished = threading.Event()
+
+    def hold():
+        try:
+            with transaction.atomic():
+                first()
+                holding.set()
+                release.wait(10)
+        finally:
+            connection.close()
+
+    def then():
+        holding.wait(10)
+        try:
+            with transaction.atomic():
+                second()
+            finished.set()
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=hold), threading.Thread(target=then)]
+    for thread in threads:
+        thread.start()
+    done_while_held = finished.wait(wait)
+    release.set()
+    for thread in threads:
+        thread.join()
+    assert finished.is_set()
+    return done_while_held
+
+
+def test_rows_are_placed_in_one_district_at_once_but_never_while_its_tree_changes():
+    district = area_create(actor=None, parent=None, name="并发区", code="330104")
+    street = area_create(actor=None, parent=district, name="街道", code="330104001")
+    other = area_create(actor=None, parent=district, name="另一街道", code="330104002")
+
+    def place():
+        place_row(PartnerUnit(), street)
+
+    # Two placements (two cases reported in the district) do not wait for each other …
+    assert _held_while(place, place)
+    # … a change of the tree waits for a placement to commit, and a placement for a change.
+    assert not _held_while(place, lambda: lock_tree(other))
+    assert not _held_while(lambda: lock_tree(other), place)

@@ -10,7 +10,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import override_settings
-from django.utils import timezone
+from django.utils import timezone, translation
 from PIL import Image
 
 from apps.cases.choices import CaseAction, CaseStatus, Channel, Rating
@@ -36,6 +36,15 @@ from apps.dispatch.services import case_dispatch, order_accept, order_resolve
 from tests.dispatch.support import accepted, city_per_module, report
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    """The services' messages are compared with their msgids, whatever language an earlier test left on."""
+    with translation.override("en"):
+        yield
+
+
 city = city_per_module()
 
 
