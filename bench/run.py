@@ -11,9 +11,10 @@ BENCH_SCALE=district or demo for a quicker run) into the same fresh database, ti
 `manage.py seed_demo`, and the street user's scoped area list and a community's subtree are measured at
 queryset level and through the areas API.
 
-BENCH_ONLY=dashboards (a comma-separated list of cases, imports, people, dashboards) runs only those
-steps after the shell and the city (without the case benchmark's million, the dashboards load all their
-cases themselves); such a run replaces only its own sections of docs/benchmarks.md and keeps the others.
+BENCH_ONLY=dashboards (a comma-separated list of cases, imports, people, dashboards, integrations) runs
+only those steps after the shell and the city (without the case benchmark's million, the dashboards load
+all their cases themselves); such a run replaces only its own sections of docs/benchmarks.md and keeps
+the others.
 """
 
 import io
@@ -190,10 +191,24 @@ def main() -> None:
             from bench import dashboards as bench_dashboards
 
             dashboards = bench_dashboards.bench_dashboards(measure=measure, measure_call=measure_call)
+        integrations = None
+        if wanted("integrations"):
+            from bench import integrations as bench_integrations
+
+            integrations = bench_integrations.bench_integrations()
         description = machine()
     finally:
         connection.creation.destroy_test_db(old_name, verbosity=0)
-    write_report(results, city, cases, imports, description, people=people, dashboards=dashboards)
+    write_report(
+        results,
+        city,
+        cases,
+        imports,
+        description,
+        people=people,
+        dashboards=dashboards,
+        integrations=integrations,
+    )
 
 
 def bench_cases_all() -> dict:
@@ -217,6 +232,7 @@ def write_report(
     *,
     people: dict | None,
     dashboards: dict | None = None,
+    integrations: dict | None = None,
 ) -> None:
     base = results["GET /healthz"]["median"]
     today = datetime.now(UTC).strftime("%Y-%m-%d UTC")
@@ -248,6 +264,7 @@ def write_report(
             *(bench_imports.imports_report(imports, today) if imports else []),
             *(bench_people.people_report(people, base, today) if people else []),
             *(dashboards_report(dashboards, base, today) if dashboards else []),
+            *(integrations_report(integrations, today) if integrations else []),
         ]
     )
     if ONLY and REPORT.exists():
@@ -260,6 +277,12 @@ def dashboards_report(dashboards: dict, base: float, today: str) -> list[str]:
     from bench import dashboards as bench_dashboards
 
     return bench_dashboards.dashboards_report(dashboards, base, today)
+
+
+def integrations_report(integrations: dict, today: str) -> list[str]:
+    from bench import integrations as bench_integrations
+
+    return bench_integrations.integrations_report(integrations, today)
 
 
 def _sections(text: str) -> tuple[str, list[tuple[str, str]]]:

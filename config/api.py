@@ -17,4 +17,6 @@ urlpatterns = [
     path("", include("apps.visits.api.urls")),
     path("", include("apps.dashboards.api.urls")),
     path("", include("apps.integrations.api.urls")),
+    path("", include("apps.hotline.api.urls")),
+    path("", include("apps.webhooks.api.urls")),
 ]

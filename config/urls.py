@@ -26,11 +26,14 @@ urlpatterns = [
     path("households/imports/", include("apps.residents.import_urls")),
     path("visits/", include("apps.visits.urls")),
     path("dashboard/", include("apps.dashboards.urls")),
+    path("hotline/", include("apps.hotline.urls")),
     # 一键达: the report, follow and rating pages residents reach without an account (/r/, /track/, /rate/).
     path("", include("apps.cases.public_urls")),
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("admin/", admin.site.urls),
     path("api/v1/", include("config.api")),
+    # Open311 GeoReport v2 for civic-tech clients (docs/open311.md).
+    path("open311/v2/", include("apps.open311.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path(
         "api/docs/",

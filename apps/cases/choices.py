@@ -73,6 +73,8 @@ class CaseAction(models.TextChoices):
     SUPERVISE = "supervise", _("supervision issued")
     RATE_RESPONSE = "rate_response", _("department response rated")
     ATTACH = "attach", _("files attached")
+    # The other system a case came from (the 12345 hotline) withdrew it while it was being worked on.
+    WITHDRAW = "withdraw", _("withdrawn by the reporting system")
 
 
 class Rating(models.TextChoices):

@@ -150,7 +150,7 @@ class PublicEntry:
     text: str
 
 
-def _masked(text: str) -> str:
+def masked(text: str) -> str:
     return DIGITS.sub(
         lambda match: match.group() if DATE.fullmatch(match.group()) else "*" * len(match.group()), text
     )
@@ -162,7 +162,7 @@ def public_timeline(case: Case) -> list[PublicEntry]:
             action=event.action,
             label=event.get_action_display(),
             at=event.created_at,
-            text=_masked(event.reason) if event.action in PUBLIC_REASONS else "",
+            text=masked(event.reason) if event.action in PUBLIC_REASONS else "",
         )
         for event in case.events.filter(action__in=PUBLIC_ACTIONS).only(
             "action", "reason", "created_at", "case_id"

@@ -49,6 +49,13 @@ NAVIGATION: list[NavItem] = [
     NavItem(_("Cases"), "cases:inbox", "inboxes", holding("case.view")),
     NavItem(_("Department inbox"), "dispatch:inbox", "briefcase", holding("order.handle")),
     NavItem(_("Supervision"), "cases:supervision", "megaphone", holding("case.supervise")),
+    NavItem(
+        _("12345 orders"),
+        "hotline:triage",
+        "telephone-inbound",
+        holding("case.triage"),
+        badge="hotline:badge",
+    ),
     NavItem(_("Evaluation"), "dashboards:evaluation", "award", holding("evaluation.view")),
     NavItem(_("Households"), "residents:search", "house-door", holding("household.view")),
     NavItem(_("Visits"), "visits:list", "journal-check", holding("visit.view")),

@@ -5,7 +5,8 @@ from .models import WorkDay
 
 
 class WorkDayFilterSet(django_filters.FilterSet):
-    year = django_filters.NumberFilter(method="in_year", label=_("year"))
+    # The years a date can have; a year beyond them would overflow the date lookup.
+    year = django_filters.NumberFilter(method="in_year", label=_("year"), min_value=1, max_value=9999)
 
     class Meta:
         model = WorkDay

@@ -54,6 +54,9 @@ INSTALLED_APPS = [
     "apps.visits",
     "apps.dashboards",
     "apps.integrations",
+    "apps.hotline",
+    "apps.webhooks",
+    "apps.open311",
 ]
 
 MIDDLEWARE = [
@@ -239,6 +242,12 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "SCHEMA_PATH_PREFIX": r"/api/v1",
     "COMPONENT_SPLIT_REQUEST": True,
+    # The error answers of every operation and blank read-only choices (apps/core/api/schema.py).
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "apps.core.api.schema.postprocess_error_responses",
+        "apps.core.api.schema.postprocess_blank_choices",
+    ],
     # Several models name a choice field "level" or "kind"; each choice set gets its own schema name.
     "ENUM_NAME_OVERRIDES": {
         "RoleEnum": "apps.accounts.roles.Role",
@@ -260,6 +269,7 @@ SPECTACULAR_SETTINGS = {
         "OrderStatusEnum": "apps.dispatch.choices.OrderStatus",
         "DeadlineKindEnum": "apps.dispatch.choices.DeadlineKind",
         "DeadlineStateEnum": "apps.dispatch.choices.DeadlineState",
+        "HotlineOrderStateEnum": "apps.hotline.choices.OrderState",
         "ExtensionStatusEnum": "apps.dispatch.choices.ExtensionStatus",
         "ResponseRatingEnum": "apps.dispatch.choices.ResponseRating",
         "SupervisionLevelEnum": "apps.dispatch.choices.SupervisionLevel",
@@ -267,6 +277,8 @@ SPECTACULAR_SETTINGS = {
         "HouseholdKindEnum": "apps.residents.choices.HouseholdKind",
         "RiskColourEnum": "apps.residents.choices.RiskColour",
         "VisitKindEnum": "apps.visits.choices.VisitKind",
+        "WebhookEventEnum": "apps.webhooks.choices.WebhookEvent",
+        "WebhookDeliveryStateEnum": "apps.webhooks.choices.DeliveryState",
     },
 }
 
@@ -292,6 +304,7 @@ CELERY_TASK_QUEUES = [Queue(name) for name in ("default", "deadlines", "notifica
 CELERY_TASK_ROUTES = {
     "apps.dispatch.tasks.*": {"queue": "deadlines"},
     "apps.integrations.tasks.*": {"queue": "notifications"},
+    "apps.webhooks.tasks.*": {"queue": "notifications"},
     "apps.notifications.tasks.*": {"queue": "notifications"},
     "apps.residents.tasks.*": {"queue": "imports"},
     "apps.dashboards.tasks.*": {"queue": "rollups"},
@@ -319,6 +332,12 @@ CELERY_BEAT_SCHEDULE: dict = {
     "notifications-deliver-pending": {
         "task": "apps.notifications.tasks.deliver_pending",
         "schedule": 60.0,
+    },
+    # Webhooks: new case timeline entries become deliveries, and due deliveries are sent (apps.webhooks).
+    "webhooks-pump": {
+        "task": "apps.webhooks.tasks.pump",
+        "schedule": env.float("GRIDGOV_WEBHOOKS_SECONDS", default=10.0),
+        "options": {"expires": env.float("GRIDGOV_WEBHOOKS_SECONDS", default=10.0)},
     },
 }
 
@@ -364,6 +383,13 @@ NOTIFICATION_RETRY_SECONDS = env.int("NOTIFICATION_RETRY_SECONDS", default=60)
 # One sweep attempts at most this many deliveries and stops before the next sweep starts.
 NOTIFICATION_SWEEP_BATCH = 200
 NOTIFICATION_SWEEP_SECONDS = 50
+# Webhooks (apps.webhooks): targets are https:// and public unless allowed here (tests, development);
+# each run of the collector reads this much of the case timeline again, for entries committed late; a
+# receiver must answer within the timeout.
+WEBHOOKS_ALLOW_HTTP = env.bool("GRIDGOV_WEBHOOKS_ALLOW_HTTP", default=False)
+WEBHOOKS_RESCAN_SECONDS = env.int("GRIDGOV_WEBHOOKS_RESCAN_SECONDS", default=120)
+WEBHOOKS_TIMEOUT_SECONDS = env.float("GRIDGOV_WEBHOOKS_TIMEOUT_SECONDS", default=10.0)
+
 # Where people open GridGov, for the absolute links in mail.
 GRIDGOV_BASE_URL = env.str("GRIDGOV_BASE_URL", default="http://127.0.0.1:8000")
 

@@ -25,15 +25,19 @@ def test_an_administrator_issues_a_key_and_revokes_it(page: Page, live_server):
     # that names no address, so failed responses are collected by address instead.
     page.on(
         "console",
-        lambda message: message.type == "error"
-        and not message.text.startswith("Failed to load resource")
-        and errors.append(message.text),
+        lambda message: (
+            message.type == "error"
+            and not message.text.startswith("Failed to load resource")
+            and errors.append(message.text)
+        ),
     )
     page.on(
         "response",
-        lambda response: response.status >= 400
-        and not response.url.endswith("/favicon.ico")
-        and failed.append(response.url),
+        lambda response: (
+            response.status >= 400
+            and not response.url.endswith("/favicon.ico")
+            and failed.append(response.url)
+        ),
     )
     page.set_viewport_size({"width": 1400, "height": 1000})
     page.goto(f"{live_server.url}/admin/login/?next=/admin/integrations/integrationclient/add/")

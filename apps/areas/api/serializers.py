@@ -97,7 +97,10 @@ class AreaDetailSerializer(AreaSerializer):
         fields = [*AreaSerializer.Meta.fields, "boundary"]
 
     def create(self, validated_data):
-        return area_create(actor=self.context["request"].user, **validated_data)
+        # No parent is the same as a null one: a new district, which only those who may change the whole
+        # installation can create (the service decides).
+        parent = validated_data.pop("parent", None)
+        return area_create(actor=self.context["request"].user, parent=parent, **validated_data)
 
 
 class AreaUpdateSerializer(AreaDetailSerializer):

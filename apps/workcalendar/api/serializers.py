@@ -7,6 +7,8 @@ from apps.workcalendar.services import FIRST_ENTERED_YEAR, LAST_ENTERED_YEAR
 
 # A year of working time (about 1,100 working days): far beyond any real limit, cheap to count.
 MAX_LIMIT_MINUTES = 366 * 24 * 60
+FIRST_START_YEAR = 1901
+LAST_START_YEAR = 9997
 
 
 class WorkDaySerializer(serializers.ModelSerializer):
@@ -51,6 +53,16 @@ class DueQuerySerializer(serializers.Serializer):
         label=_("time limit in minutes"), min_value=0, max_value=MAX_LIMIT_MINUTES
     )
     clock = serializers.ChoiceField(label=_("clock"), choices=Clock.choices)
+
+    def validate_start(self, value):
+        # Before 1901 the time zone has a local mean time offset that no ISO 8601 answer can carry, and a
+        # year's time limit from the last years would run past the last date there is.
+        if not FIRST_START_YEAR <= value.year <= LAST_START_YEAR:
+            raise serializers.ValidationError(
+                _("Give a start between the years %(first)s and %(last)s.")
+                % {"first": FIRST_START_YEAR, "last": LAST_START_YEAR}
+            )
+        return value
 
 
 class DueTimeSerializer(serializers.Serializer):

@@ -8,6 +8,7 @@ from apps.core.demo_city import SCALES
 from apps.core.demo_people import demo_people_seed
 from apps.core.services import demo_seed
 from apps.dashboards.rollup import rollup_refresh
+from apps.hotline.demo import demo_hotline
 
 
 class Command(BaseCommand):
@@ -46,6 +47,8 @@ class Command(BaseCommand):
         if city is not None and people:
             # After the cases: their replay only runs while there are none, and visits report some.
             households = demo_people_seed(seed=seed)
+        if city is not None:
+            demo_hotline()  # after the replay of the cases, which runs only while there are none
         # The dashboards read rollups: fill them now rather than at the first beat after start-up.
         rollups = rollup_refresh() if city is not None else None
         if city is None:

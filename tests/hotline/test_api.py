@@ -1,0 +1,280 @@
+"""The hotline's API: delivering orders with an API key, asking about them, withdrawing and rating them,
+and the staff's triage queue."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from apps.cases.choices import CaseStatus, Rating
+from apps.cases.models import Case, CaseEvent
+from apps.hotline.choices import OrderState
+from apps.hotline.models import CodeMapping, HotlineOrder
+from apps.integrations.models import ApiKey
+from apps.integrations.scopes import KeyScope
+from apps.integrations.services import key_revoke
+from tests.api_helpers import api_as, fields_of
+from tests.hotline.support import ORDERS, TRIAGE, body, close, hotline_for, order_url, receive, triage_url
+from tests.integrations.support import api_with_key
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def hotline(city):
+    return hotline_for(city)
+
+
+@pytest.fixture
+def api(hotline):
+    return api_with_key(hotline.key)
+
+
+def nothing_written():
+    return (HotlineOrder.objects.count(), Case.objects.count(), CaseEvent.objects.count()) == (0, 0, 0)
+
+
+def test_a_mapped_order_answers_201_with_its_case(city, api):
+    response = api.post(ORDERS, body(), format="json")
+    assert response.status_code == 201, response.json()
+    answer = response.json()
+    case = Case.objects.get()
+    assert answer["state"] == "mapped"
+    assert answer["case"]["serial"] == case.serial
+    assert answer["case"]["status"] == CaseStatus.REPORTED
+    assert answer["duplicate"] is False
+    assert "13800138000" not in response.content.decode()
+
+
+def test_an_order_with_unknown_codes_answers_202_and_waits_for_triage(city, api):
+    response = api.post(ORDERS, body(category_code="XX-99", area_code="QT-000"), format="json")
+    assert response.status_code == 202, response.json()
+    answer = response.json()
+    assert (answer["state"], answer["triage_reason"], answer["case"]) == ("triage", "unknown_both", None)
+    assert "triage queue" in answer["message"]
+    assert HotlineOrder.objects.waiting().count() == 1
+
+
+def test_a_retry_answers_200_with_the_same_result_and_says_when_the_payload_differs(city, api):
+    first = api.post(ORDERS, body(), format="json").json()
+    again = api.post(ORDERS, body(), format="json")
+    assert again.status_code == 200
+    assert again.json()["case"] == first["case"]
+    assert (again.json()["duplicate"], again.json()["payload_differs"]) == (True, False)
+    changed = api.post(ORDERS, body(description="另一件事"), format="json")
+    assert changed.status_code == 200
+    assert changed.json()["payload_differs"] is True
+    assert "first one is kept" in changed.json()["message"]
+    assert (HotlineOrder.objects.count(), Case.objects.count()) == (1, 1)
+
+
+@pytest.mark.parametrize(
+    ("payload", "field"),
+    [
+        ({"description": ""}, "description"),
+        ({"serial": ""}, "serial"),
+        ({"serial": "含 空格"}, "serial"),
+        ({"urgency": "someday"}, "urgency"),
+        ({"longitude": "east"}, "longitude"),
+        ({"longitude": 121.47}, "longitude"),
+        ({"caller_phone": "abc"}, "caller_phone"),
+        ({"title": "x" * 101}, "title"),
+    ],
+)
+def test_a_malformed_order_answers_400_and_writes_nothing(city, api, payload, field):
+    response = api.post(ORDERS, body(**payload), format="json")
+    assert field in fields_of(response)
+    assert nothing_written()
+
+
+def test_a_body_that_is_not_a_json_object_answers_400(city, api):
+    assert api.post(ORDERS, "{not json", content_type="application/json").status_code == 400
+    assert api.post(ORDERS, [body()], format="json").status_code == 400
+    assert api.post(ORDERS, "serial=1", content_type="application/x-www-form-urlencoded").status_code == 415
+    assert nothing_written()
+
+
+def test_a_wrong_or_revoked_key_answers_401(city, hotline):
+    assert api_with_key("gg_000000000000_wrong").post(ORDERS, body(), format="json").status_code == 401
+    key_revoke(actor=None, key=ApiKey.objects.get(client=hotline.client))
+    response = api_with_key(hotline.key).post(ORDERS, body(), format="json")
+    assert response.status_code == 401
+    assert response.json()["error"]["code"] == "authentication_failed"
+    assert nothing_written()
+
+
+def test_the_hotline_endpoints_take_only_api_keys(city):
+    response = api_as(city.users["district"]).post(ORDERS, body(), format="json")
+    assert response.status_code == 401
+    assert nothing_written()
+
+
+def test_a_key_without_the_scope_answers_403(city):
+    read_only = hotline_for(city, scopes=[KeyScope.CASES_READ])
+    response = api_with_key(read_only.key).post(ORDERS, body(), format="json")
+    assert response.status_code == 403
+    assert "cases.create" in response.json()["error"]["message"]
+    assert nothing_written()
+
+
+def test_an_area_outside_the_keys_limit_waits_for_triage_at_the_limit(city):
+    # The documented choice: the hotline sends codes, not places; an order it cannot place is kept.
+    limited = hotline_for(city, area=city.streets[0])
+    response = api_with_key(limited.key).post(ORDERS, body(area_code="SQ-21"), format="json")
+    assert response.status_code == 202
+    assert response.json()["triage_reason"] == "area_outside_limit"
+    assert HotlineOrder.objects.get().area == city.streets[0]
+    assert Case.objects.count() == 0
+
+
+def test_the_hotline_reads_where_its_order_stands(city, hotline, api):
+    order = receive(hotline).order
+    response = api.get(order_url(order.serial))
+    assert response.status_code == 200
+    answer = response.json()
+    assert (answer["state"], answer["case"]["serial"], answer["deadline"]) == (
+        "mapped",
+        order.case.serial,
+        None,
+    )
+    assert api.get(order_url("no-such-serial")).status_code == 404
+
+
+def test_another_clients_serial_answers_404(city, hotline):
+    receive(hotline)
+    other = hotline_for(city, code="city-platform")
+    other_api = api_with_key(other.key)
+    assert other_api.get(order_url("12345-0001")).status_code == 404
+    assert (
+        other_api.post(order_url("12345-0001", "withdraw"), {"reason": "x"}, format="json").status_code == 404
+    )
+
+
+def test_the_hotline_withdraws_an_order(city, hotline, api):
+    order = receive(hotline).order
+    response = api.post(order_url(order.serial, "withdraw"), {"reason": "市民撤诉"}, format="json")
+    assert response.status_code == 200
+    assert response.json()["state"] == OrderState.WITHDRAWN
+    assert response.json()["case"]["status"] == CaseStatus.REJECTED
+    assert "reason" in fields_of(api.post(order_url(order.serial, "withdraw"), {}, format="json"))
+
+
+def test_withdrawing_a_closed_case_answers_409(city, hotline, api):
+    order = receive(hotline, area_code="WG-111").order
+    close(order.case, city)
+    response = api.post(order_url(order.serial, "withdraw"), {"reason": "太迟"}, format="json")
+    assert response.status_code == 409
+    assert response.json()["error"]["code"] == "conflict"
+
+
+def test_the_hotline_relays_the_callers_rating(city, hotline, api):
+    order = receive(hotline, area_code="WG-111").order
+    url = order_url(order.serial, "rating")
+    assert api.post(url, {"rating": Rating.SATISFIED}, format="json").status_code == 409
+    close(order.case, city)
+    assert "rating" in fields_of(api.post(url, {"rating": "meh"}, format="json"))
+    response = api.post(url, {"rating": Rating.SATISFIED, "comment": "满意"}, format="json")
+    assert response.status_code == 200
+    assert response.json()["rating"] == Rating.SATISFIED
+    assert api.post(url, {"rating": Rating.SATISFIED}, format="json").status_code == 409
+
+
+def test_withdraw_and_rating_need_the_update_scope(city):
+    creating = hotline_for(city, scopes=[KeyScope.CASES_CREATE, KeyScope.CASES_READ])
+    receive(creating)
+    api = api_with_key(creating.key)
+    assert api.post(order_url("12345-0001", "withdraw"), {"reason": "x"}, format="json").status_code == 403
+    assert (
+        api.post(order_url("12345-0001", "rating"), {"rating": "satisfied"}, format="json").status_code == 403
+    )
+    assert api.get(order_url("12345-0001")).status_code == 200
+
+
+def test_one_intake_costs_a_fixed_number_of_queries(city, api):
+    """Mapped: the key, the key's roles, the known serial, the code table (one query for both codes), the
+    case's report (its external reference, the two shared locks of the tree, insert, serial, timeline),
+    the order and the call log, plus savepoints. Waiting: the same without the case. A retry: four."""
+    api.post(ORDERS, body("warm-up"), format="json")  # the key's last use is written once a minute
+    with CaptureQueriesContext(connection) as mapped:
+        assert api.post(ORDERS, body("12345-0002"), format="json").status_code == 201
+    with CaptureQueriesContext(connection) as waiting:
+        assert api.post(ORDERS, body("12345-0003", category_code="XX-99"), format="json").status_code == 202
+    with CaptureQueriesContext(connection) as retry:
+        assert api.post(ORDERS, body("12345-0002"), format="json").status_code == 200
+    assert (len(mapped), len(waiting), len(retry)) == (18, 10, 4), [q["sql"][:90] for q in mapped]
+
+
+# The triage queue (staff)
+
+
+def test_staff_list_the_orders_waiting_in_their_areas(city, hotline):
+    in_community = receive(hotline, "A-1", category_code="XX-99").order  # the first community
+    in_other_street = receive(hotline, "A-2", category_code="XX-99", area_code="SQ-21").order
+    at_district = receive(hotline, "A-3", area_code="QT-000").order
+    receive(hotline, "A-4")  # mapped: not in the queue
+
+    def listed(user):
+        response = api_as(city.users[user]).get(TRIAGE)
+        assert response.status_code == 200
+        return {row["serial"] for row in response.json()["results"]}
+
+    assert listed("district") == {in_community.serial, in_other_street.serial, at_district.serial}
+    assert listed("street") == {in_community.serial}
+    assert listed("community") == {in_community.serial}
+    row = api_as(city.users["street"]).get(TRIAGE).json()["results"][0]
+    assert row["caller_phone"].endswith("8000")
+    assert "13800138000" not in str(row)
+    assert api_as(city.users["gridworker"]).get(TRIAGE).status_code == 403
+
+
+def test_staff_resolve_a_waiting_order_through_the_api(city, hotline):
+    order = receive(hotline, category_code="XX-99").order
+    api = api_as(city.users["street"])
+    payload = {"category": city.categories[2].pk, "area": city.grids[0].pk, "remember": True}
+    response = api.post(triage_url(order, "resolve"), payload, format="json")
+    assert response.status_code == 200, response.json()
+    assert response.json()["state"] == "mapped"
+    assert response.json()["case"]["serial"] == Case.objects.get().serial
+    assert CodeMapping.objects.filter(client=hotline.client, code="XX-99").exists()
+    assert api.post(triage_url(order, "resolve"), payload, format="json").status_code == 409
+
+
+def test_a_place_outside_the_users_scope_is_refused(city, hotline):
+    order = receive(hotline, category_code="XX-99").order
+    api = api_as(city.users["street"])
+    response = api.post(
+        triage_url(order, "resolve"),
+        {"category": city.categories[2].pk, "area": city.grids[4].pk},
+        format="json",
+    )
+    assert "area" in fields_of(response)
+    assert Case.objects.count() == 0
+
+
+def test_staff_reject_a_waiting_order_and_orders_outside_their_areas_are_404(city, hotline):
+    order = receive(hotline, category_code="XX-99").order
+    elsewhere = receive(hotline, "A-2", category_code="XX-99", area_code="SQ-21").order
+    api = api_as(city.users["street"])
+    assert "reason" in fields_of(api.post(triage_url(order, "reject"), {}, format="json"))
+    response = api.post(triage_url(order, "reject"), {"reason": "非政务事项"}, format="json")
+    assert response.status_code == 200
+    assert response.json()["state"] == "rejected"
+    assert api.post(triage_url(elsewhere, "reject"), {"reason": "x"}, format="json").status_code == 404
+    assert api.get(triage_url(elsewhere)).status_code == 404
+
+
+def test_api_keys_cannot_use_the_triage_queue(city, hotline, api):
+    order = receive(hotline, category_code="XX-99").order
+    assert api.get(TRIAGE).status_code == 403
+    assert api.post(triage_url(order, "reject"), {"reason": "x"}, format="json").status_code == 403
+
+
+def test_the_triage_list_costs_the_same_whatever_its_length(city, hotline, django_assert_num_queries):
+    api = api_as(city.users["district"])
+    for n in range(3):
+        receive(hotline, f"B-{n}", category_code="XX-99")
+    with django_assert_num_queries(4):
+        assert len(api.get(TRIAGE).json()["results"]) == 3
+    for n in range(3, 12):
+        receive(hotline, f"B-{n}", category_code="XX-99")
+    with django_assert_num_queries(4):
+        assert len(api.get(TRIAGE).json()["results"]) == 12
