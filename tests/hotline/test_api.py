@@ -190,9 +190,10 @@ def test_withdraw_and_rating_need_the_update_scope(city):
 
 
 def test_one_intake_costs_a_fixed_number_of_queries(city, api):
-    """Mapped: the key, the key's roles, the known serial, the code table (one query for both codes), the
-    case's report (its external reference, the two shared locks of the tree, insert, serial, timeline),
-    the order and the call log, plus savepoints. Waiting: the same without the case. A retry: four."""
+    """Mapped: the key, the known serial, the code table (one query for both codes), the key's roles (the
+    case's report checks them), the case's report (its external reference, the two shared locks of the
+    tree, insert, serial, timeline), the order and the call log, plus savepoints. Waiting: the same
+    without the case and the roles. A retry: the key, the known serial and the call log."""
     api.post(ORDERS, body("warm-up"), format="json")  # the key's last use is written once a minute
     with CaptureQueriesContext(connection) as mapped:
         assert api.post(ORDERS, body("12345-0002"), format="json").status_code == 201
@@ -200,7 +201,7 @@ def test_one_intake_costs_a_fixed_number_of_queries(city, api):
         assert api.post(ORDERS, body("12345-0003", category_code="XX-99"), format="json").status_code == 202
     with CaptureQueriesContext(connection) as retry:
         assert api.post(ORDERS, body("12345-0002"), format="json").status_code == 200
-    assert (len(mapped), len(waiting), len(retry)) == (18, 10, 4), [q["sql"][:90] for q in mapped]
+    assert (len(mapped), len(waiting), len(retry)) == (18, 9, 3), [q["sql"][:90] for q in mapped]
 
 
 # The triage queue (staff)

@@ -20,6 +20,7 @@ from apps.hotline.services import (
     order_triage_resolve,
     order_withdraw,
 )
+from apps.integrations.services import client_update
 from tests.hotline.support import body, close, hotline_for, receive
 
 pytestmark = pytest.mark.django_db
@@ -66,6 +67,24 @@ def test_the_same_serial_twice_writes_nothing_new_and_the_first_payload_wins(cit
     assert changed.order.description == "小区南门垃圾三天未清运"
     assert (HotlineOrder.objects.count(), Case.objects.count()) == (1, 1)
     assert CaseEvent.objects.filter(action=CaseAction.REPORT).count() == 1
+
+
+def test_a_retry_after_the_clients_area_limit_moved_still_finds_the_first_order(city, hotline):
+    first = receive(hotline)
+    client = hotline.client
+    client_update(
+        actor=None,
+        client=client,
+        name=client.name,
+        area=city.streets[1],
+        scopes=client.scopes,
+        rate_limit=client.rate_limit,
+        is_active=True,
+    )
+    again = receive(hotline)
+    assert not again.created
+    assert again.order.pk == first.order.pk
+    assert (HotlineOrder.objects.count(), Case.objects.count()) == (1, 1)
 
 
 def test_another_client_may_use_the_same_serial(city, hotline):
