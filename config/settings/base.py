@@ -389,6 +389,8 @@ NOTIFICATION_SWEEP_SECONDS = 50
 WEBHOOKS_ALLOW_HTTP = env.bool("GRIDGOV_WEBHOOKS_ALLOW_HTTP", default=False)
 WEBHOOKS_RESCAN_SECONDS = env.int("GRIDGOV_WEBHOOKS_RESCAN_SECONDS", default=120)
 WEBHOOKS_TIMEOUT_SECONDS = env.float("GRIDGOV_WEBHOOKS_TIMEOUT_SECONDS", default=10.0)
+# Open311 (apps.open311): the jurisdiction_id a client must send when it sends one; empty: ignored.
+GRIDGOV_OPEN311_JURISDICTION = env.str("GRIDGOV_OPEN311_JURISDICTION", default="")
 
 # Where people open GridGov, for the absolute links in mail.
 GRIDGOV_BASE_URL = env.str("GRIDGOV_BASE_URL", default="http://127.0.0.1:8000")
