@@ -47,8 +47,10 @@ class Command(BaseCommand):
         if city is not None and people:
             # After the cases: their replay only runs while there are none, and visits report some.
             households = demo_people_seed(seed=seed)
+        hotline_orders = 0
         if city is not None:
-            demo_hotline()  # after the replay of the cases, which runs only while there are none
+            # After the replay of the cases, which runs only while there are none.
+            hotline_orders = demo_hotline()
         # The dashboards read rollups: fill them now rather than at the first beat after start-up.
         rollups = rollup_refresh() if city is not None else None
         if city is None:
@@ -100,6 +102,14 @@ class Command(BaseCommand):
             self.stdout.write(
                 _("%(count)d demo households with their residents, visit plans and four weeks of visits.")
                 % {"count": households}
+            )
+        if hotline_orders:
+            self.stdout.write(
+                _(
+                    "The 12345 hotline registered as an integration client with %(count)d work orders "
+                    "(some waiting for triage); issue its API key in the admin."
+                )
+                % {"count": hotline_orders}
             )
         if rollups is not None:
             self.stdout.write(
