@@ -2,6 +2,7 @@
 queue and the received orders of a member of staff, and what the hotline is told about an order."""
 
 from django.db.models import QuerySet
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from apps.dispatch.choices import DeadlineState
@@ -18,6 +19,8 @@ def client_orders(client) -> QuerySet[HotlineOrder]:
 def client_order(client, serial: str, *, lock: bool = False) -> HotlineOrder:
     """The client's order with this serial (404 when it sent none); `lock` holds it until the transaction
     ends."""
+    if "\x00" in serial:  # PostgreSQL text cannot hold NUL, so no order has it (and the query would fail)
+        raise Http404
     orders = client_orders(client).select_related("case", "client")
     if lock:
         orders = orders.select_for_update(of=("self",))

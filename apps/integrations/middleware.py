@@ -18,7 +18,8 @@ class ApiCallLogMiddleware:
                 client_id=key.client_id,
                 key=key,
                 method=request.method[:10],
-                path=request.path[:300],
+                # PostgreSQL text holds no NUL character: one in the path is logged as U+FFFD.
+                path=request.path.replace("\x00", "\ufffd")[:300],
                 status=response.status_code,
                 duration_ms=round((time.perf_counter() - started) * 1000),
                 ip=request.META.get("REMOTE_ADDR") or None,

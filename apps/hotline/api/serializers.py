@@ -1,6 +1,7 @@
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiExample, extend_schema_serializer
 from rest_framework import serializers
+from rest_framework.settings import api_settings
 
 from apps.areas.api.serializers import ActorSerializer, AreaBriefSerializer
 from apps.areas.models import Area
@@ -25,16 +26,18 @@ RECEIVE_EXAMPLE = {
 }
 
 
-@extend_schema_serializer(
-    examples=[
-        OpenApiExample(_("A work order"), value=RECEIVE_EXAMPLE, request_only=True),
-        OpenApiExample(
-            _("The fewest fields"),
-            value={"serial": "12345-20261123-000188", "description": "路灯不亮"},
-            request_only=True,
-        ),
-    ]
-)
+# The view's own examples (its answers) replace a serializer's: it lists these too.
+REQUEST_EXAMPLES = [
+    OpenApiExample(_("A work order"), value=RECEIVE_EXAMPLE, request_only=True),
+    OpenApiExample(
+        _("The fewest fields"),
+        value={"serial": "12345-20261123-000188", "description": "路灯不亮"},
+        request_only=True,
+    ),
+]
+
+
+@extend_schema_serializer(examples=REQUEST_EXAMPLES)
 class OrderReceiveSerializer(serializers.Serializer):
     """A work order as the hotline sends it. Unknown fields are kept with the order, unread."""
 
@@ -87,6 +90,31 @@ class OrderReceiveSerializer(serializers.Serializer):
         help_text=_("Stored encrypted; never shown again unmasked."),
     )
     urgency = serializers.ChoiceField(label=_("urgency"), choices=Urgency.choices, default=Urgency.NORMAL)
+
+    def validate(self, attrs):
+        # The order keeps the whole payload, unknown fields too, and PostgreSQL stores no NUL character.
+        for name, value in self.initial_data.items():
+            if _holds_nul(name) or _holds_nul(value):
+                field = api_settings.NON_FIELD_ERRORS_KEY if _holds_nul(name) else name
+                raise serializers.ValidationError({field: [_("Null characters are not allowed.")]})
+        return attrs
+
+
+def _holds_nul(value) -> bool:
+    """Whether a parsed JSON value holds a NUL character in a string or a key, at any depth (without
+    recursion: the parser admits nesting deeper than Python's recursion limit leaves room for here)."""
+    pending = [value]
+    while pending:
+        item = pending.pop()
+        if isinstance(item, str):
+            if "\x00" in item:
+                return True
+        elif isinstance(item, dict):
+            pending.extend(item.keys())
+            pending.extend(item.values())
+        elif isinstance(item, list):
+            pending.extend(item)
+    return False
 
 
 class OrderSerializer(serializers.ModelSerializer):

@@ -7,13 +7,13 @@ calling client's orders only: another client's serial answers 404 like an unknow
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiExample, extend_schema
 from rest_framework import mixins, status
-from rest_framework.parsers import JSONParser
 from rest_framework.permissions import BasePermission, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from apps.accounts.scope import user_scope
 from apps.cases.api.schema import ERROR, action_endpoint
+from apps.core.api.parsers import JSONBodyParser
 from apps.core.api.viewsets import ScopedViewSet
 from apps.hotline import selectors, services
 from apps.hotline.choices import OrderState
@@ -23,6 +23,7 @@ from apps.integrations.keys import ApiKeyAuthentication
 from apps.integrations.scopes import KeyScope
 
 from .serializers import (
+    REQUEST_EXAMPLES,
     OrderRatingSerializer,
     OrderReceiptSerializer,
     OrderReceiveSerializer,
@@ -96,7 +97,7 @@ class KeyOnlyView(APIView):
 
 class OrderReceiveView(KeyOnlyView):
     key_scopes = {"POST": KeyScope.CASES_CREATE}
-    parser_classes = [JSONParser]
+    parser_classes = [JSONBodyParser]
 
     @extend_schema(
         summary=_("Deliver a work order from the 12345 hotline"),
@@ -115,7 +116,7 @@ class OrderReceiveView(KeyOnlyView):
             401: ERROR,
             403: ERROR,
         },
-        examples=RECEIPT_EXAMPLES,
+        examples=[*REQUEST_EXAMPLES, *RECEIPT_EXAMPLES],
     )
     def post(self, request):
         serializer = OrderReceiveSerializer(data=request.data)
@@ -148,7 +149,7 @@ class OrderDetailView(KeyOnlyView):
 
 class OrderWithdrawView(KeyOnlyView):
     key_scopes = {"POST": KeyScope.CASES_UPDATE}
-    parser_classes = [JSONParser]
+    parser_classes = [JSONBodyParser]
 
     @extend_schema(
         summary=_("Withdraw a work order"),
@@ -171,7 +172,7 @@ class OrderWithdrawView(KeyOnlyView):
 
 class OrderRatingView(KeyOnlyView):
     key_scopes = {"POST": KeyScope.CASES_UPDATE}
-    parser_classes = [JSONParser]
+    parser_classes = [JSONBodyParser]
 
     @extend_schema(
         summary=_("Relay the caller's rating of a closed case"),
