@@ -34,7 +34,7 @@ def test_an_administrator_also_sees_administration_and_the_api_docs(client, supe
         "事件",
         "部门工单",
         "督办",
-        "12345 orders",
+        "12345工单",
         "考核",
         "住户",
         "走访",
