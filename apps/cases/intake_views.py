@@ -148,18 +148,29 @@ def new(request: HttpRequest) -> HttpResponse:
     return render(request, "cases/intake.html", context)
 
 
-@require_GET
-def areas(request: HttpRequest) -> HttpResponse:
-    """Places matching the search box, to choose from (an htmx fragment)."""
-    _check_reporter(request)
+def area_results(request: HttpRequest, *, choose: str, target: str) -> HttpResponse:
+    """Places matching the search box (`q`) where the user may report cases, each a button loading the
+    URL named `choose` (which takes the area's id) into the element `target` (an htmx fragment)."""
     query = request.GET.get("q", "").strip()[:100]
     found = area_search(request.user, query)
     paths = area_paths(request.user, found)
     return render(
         request,
         "cases/intake_area_results.html",
-        {"query": query, "results": [(area, paths[area.pk]) for area in found]},
+        {
+            "query": query,
+            "results": [(area, paths[area.pk]) for area in found],
+            "choose": choose,
+            "target": target,
+        },
     )
+
+
+@require_GET
+def areas(request: HttpRequest) -> HttpResponse:
+    """Places matching the search box, to choose from (an htmx fragment)."""
+    _check_reporter(request)
+    return area_results(request, choose="cases:new_area", target="#intake-area")
 
 
 @require_GET

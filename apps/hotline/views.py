@@ -18,7 +18,7 @@ from django.views.decorators.http import require_GET, require_POST
 from apps.accounts.scope import user_scope
 from apps.areas.models import Area
 from apps.areas.selectors import area_paths
-from apps.cases.intake import area_search
+from apps.cases.intake_views import area_results
 from apps.cases.states import ConflictError
 from apps.core.forms import add_service_errors
 
@@ -148,14 +148,7 @@ def reject(request: HttpRequest, pk: int) -> HttpResponse:
 def areas(request: HttpRequest) -> HttpResponse:
     """Places matching the search box of the mapping form (an htmx fragment)."""
     _check_triage(request)
-    query = request.GET.get("q", "").strip()[:100]
-    found = area_search(request.user, query)
-    paths = area_paths(request.user, found)
-    return render(
-        request,
-        "hotline/_area_results.html",
-        {"query": query, "results": [(area, paths[area.pk]) for area in found]},
-    )
+    return area_results(request, choose="hotline:area", target="#chosen-area")
 
 
 @require_GET
