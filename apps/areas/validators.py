@@ -42,3 +42,13 @@ def validate_boundary(value) -> None:
             _("The boundary's coordinates must be closed rings of [longitude, latitude] positions."),
             code="geojson",
         )
+
+
+def point_errors(longitude: float | None, latitude: float | None) -> dict:
+    """The error (under "longitude") of a point given by a case, a visit or a work order: both coordinates
+    or neither, and on the map (NaN and infinities are not)."""
+    if (longitude is None) != (latitude is None):
+        return {"longitude": _("Give both longitude and latitude, or neither.")}
+    if longitude is not None and not (-180 <= longitude <= 180 and -90 <= latitude <= 90):
+        return {"longitude": _("This point is not on the map.")}
+    return {}

@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy
 from apps.accounts.scope import require
 from apps.areas.models import Area
 from apps.areas.services import place_row
+from apps.areas.validators import point_errors
 from apps.core.crypto import encrypt, keyed_hash
 from apps.core.uploads import check_file, check_photo
 
@@ -190,10 +191,7 @@ def _report_errors(
         errors["title"] = _("Give the case a short title.")
     if not description.strip():
         errors["description"] = _("Describe the problem.")
-    if (longitude is None) != (latitude is None):
-        errors["longitude"] = _("Give both longitude and latitude, or neither.")
-    elif longitude is not None and not (-180 <= longitude <= 180 and -90 <= latitude <= 90):
-        errors["longitude"] = _("This point is not on the map.")
+    errors |= point_errors(longitude, latitude)
     if phone and not PHONE.match(phone):
         errors["reporter_phone"] = _("Enter a phone number of digits only, for example 13800138000.")
     if external_ref and not external_system:

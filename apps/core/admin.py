@@ -38,6 +38,24 @@ class ScopedAdmin(admin.ModelAdmin):
         return False
 
 
+class SuperusersOnlyAdmin:
+    """Admin pages of the installation's connections to other systems (integration clients, their code
+    tables and webhooks): their rows act without a person behind them, across a client's whole area, so
+    only superusers see, add and change them. Read-only pages refuse adding and changing themselves."""
+
+    def has_module_permission(self, request):
+        return request.user.is_superuser
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+    def has_add_permission(self, request):
+        return request.user.is_superuser
+
+    def has_change_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+
 class ServiceAdminMixin:
     """Admin forms whose save calls a service. `save_through_service(request, obj, form, change)` does
     the write; a ValidationError it raises becomes an error message and nothing is saved."""

@@ -7,13 +7,13 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from apps.cases.admin import ReadOnlyMixin
-from apps.core.admin import ScopedAdmin
+from apps.core.admin import ScopedAdmin, SuperusersOnlyAdmin
 
 from .models import CodeMapping, HotlineOrder
 
 
 @admin.register(CodeMapping)
-class CodeMappingAdmin(admin.ModelAdmin):
+class CodeMappingAdmin(SuperusersOnlyAdmin, admin.ModelAdmin):
     """A hotline's code of a category or a place and what it stands for in GridGov. One table per client
     serves the whole installation: only superusers see and change it."""
 
@@ -24,18 +24,6 @@ class CodeMappingAdmin(admin.ModelAdmin):
     raw_id_fields = ["area"]
     fields = ["client", "kind", "code", "label", "category", "area"]
     list_per_page = 100
-
-    def has_module_permission(self, request):
-        return request.user.is_superuser
-
-    def has_view_permission(self, request, obj=None):
-        return request.user.is_superuser
-
-    def has_add_permission(self, request):
-        return request.user.is_superuser
-
-    def has_change_permission(self, request, obj=None):
-        return request.user.is_superuser
 
     def has_delete_permission(self, request, obj=None):
         # A wrong entry is corrected; orders already received keep what they were mapped to.

@@ -8,7 +8,6 @@ channel with the serial as the case's external reference. Any other order is kep
 the place it could be put in, until staff map or reject it: an order is never dropped.
 """
 
-import math
 import re
 from dataclasses import dataclass
 
@@ -24,6 +23,7 @@ from apps.accounts.scope import require
 from apps.areas.choices import LEVEL_FIELDS
 from apps.areas.models import Area
 from apps.areas.services import place_row
+from apps.areas.validators import point_errors
 from apps.cases.choices import CaseAction, CaseStatus, Channel, Urgency
 from apps.cases.models import Case, Category
 from apps.cases.services import PHONE, case_rate, case_reject, case_report, lock
@@ -110,7 +110,7 @@ def _known(client, serial: str) -> HotlineOrder | None:
         return None
 
 
-def _checked(  # noqa: PLR0912 - one check per field, in the order of the contract
+def _checked(
     *,
     serial,
     title,
@@ -151,15 +151,7 @@ def _checked(  # noqa: PLR0912 - one check per field, in the order of the contra
         errors["caller_phone"] = _("Enter a phone number of digits only, for example 13800138000.")
     if urgency not in Urgency.values:
         errors["urgency"] = _("Unknown urgency: use normal, urgent or emergency.")
-    if (longitude is None) != (latitude is None):
-        errors["longitude"] = _("Give both longitude and latitude, or neither.")
-    elif longitude is not None and not (
-        math.isfinite(longitude)
-        and math.isfinite(latitude)
-        and -180 <= longitude <= 180
-        and -90 <= latitude <= 90
-    ):
-        errors["longitude"] = _("This point is not on the map.")
+    errors |= point_errors(longitude, latitude)
     if errors:
         raise ValidationError(errors)
     return {

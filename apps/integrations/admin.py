@@ -13,7 +13,7 @@ from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
-from apps.core.admin import ServiceAdminMixin
+from apps.core.admin import ServiceAdminMixin, SuperusersOnlyAdmin
 
 from . import services
 from .models import ApiCall, ApiKey, IntegrationClient
@@ -30,18 +30,8 @@ class ClientForm(forms.ModelForm):
         fields = ["name", "code", "area", "scopes", "rate_limit", "description", "contact", "is_active"]
 
 
-class SuperusersOnly:
-    """Pages only superusers see: a client's keys act without a person behind them, anywhere in its area."""
-
-    def has_module_permission(self, request):
-        return request.user.is_superuser
-
-    def has_view_permission(self, request, obj=None):
-        return request.user.is_superuser
-
-
 @admin.register(IntegrationClient)
-class IntegrationClientAdmin(SuperusersOnly, ServiceAdminMixin, admin.ModelAdmin):
+class IntegrationClientAdmin(SuperusersOnlyAdmin, ServiceAdminMixin, admin.ModelAdmin):
     form = ClientForm
     list_display = ["name", "code", "area", "scope_list", "rate_limit", "is_active", "created_at"]
     list_filter = ["is_active"]
@@ -49,12 +39,6 @@ class IntegrationClientAdmin(SuperusersOnly, ServiceAdminMixin, admin.ModelAdmin
     list_select_related = ["area"]
     raw_id_fields = ["area"]
     change_form_template = "integrations/admin/client_change_form.html"
-
-    def has_add_permission(self, request):
-        return request.user.is_superuser
-
-    def has_change_permission(self, request, obj=None):
-        return request.user.is_superuser
 
     def has_delete_permission(self, request, obj=None):
         # Clients are deactivated, never deleted: their calls and the cases they reported stay readable.
@@ -162,7 +146,7 @@ class IntegrationClientAdmin(SuperusersOnly, ServiceAdminMixin, admin.ModelAdmin
 
 
 @admin.register(ApiCall)
-class ApiCallAdmin(SuperusersOnly, admin.ModelAdmin):
+class ApiCallAdmin(SuperusersOnlyAdmin, admin.ModelAdmin):
     list_display = ["at", "client", "method", "path", "status", "duration_ms", "ip"]
     list_filter = ["client", "status", "method"]
     search_fields = ["path"]

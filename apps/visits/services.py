@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from apps.accounts.scope import require
 from apps.areas.choices import AreaLevel
 from apps.areas.models import Area
+from apps.areas.validators import point_errors
 from apps.cases.choices import Channel, Urgency
 from apps.cases.intake import case_intake
 from apps.cases.models import Case, Category
@@ -54,14 +55,6 @@ def _when_errors(visited_at: datetime.datetime | None, now: datetime.datetime) -
         return {"visited_at": _("A visit cannot be dated in the future.")}
     if visited_at < now - MAX_BACKDATE:
         return {"visited_at": _("A visit is logged within 30 days of taking place.")}
-    return {}
-
-
-def _point_errors(longitude, latitude) -> dict:
-    if (longitude is None) != (latitude is None):
-        return {"longitude": _("Give both longitude and latitude, or neither.")}
-    if longitude is not None and not (-180 <= longitude <= 180 and -90 <= latitude <= 90):
-        return {"longitude": _("This point is not on the map.")}
     return {}
 
 
@@ -113,7 +106,7 @@ def visit_log(
         return existing, False
     now = timezone.now()
     place, errors = _place(kind, area, household)
-    errors |= _when_errors(visited_at, now) | _point_errors(longitude, latitude)
+    errors |= _when_errors(visited_at, now) | point_errors(longitude, latitude)
     if follow_up and not follow_up_note.strip():
         errors["follow_up_note"] = _("Say what needs following up.")
     if errors:

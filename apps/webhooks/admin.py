@@ -9,20 +9,14 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from apps.core.admin import ServiceAdminMixin
+from apps.core.admin import ServiceAdminMixin, SuperusersOnlyAdmin
 
 from . import services
 from .choices import WebhookEvent
 from .models import WebhookDelivery, WebhookSubscription
 
 
-class SuperuserOnly:
-    def has_module_permission(self, request):
-        return request.user.is_superuser
-
-    def has_view_permission(self, request, obj=None):
-        return request.user.is_superuser
-
+class NeverDeletedAdmin(SuperusersOnlyAdmin):
     def has_delete_permission(self, request, obj=None):
         # The delivery log is history: subscriptions are deactivated, never deleted.
         return False
@@ -40,18 +34,12 @@ class SubscriptionForm(forms.ModelForm):
 
 
 @admin.register(WebhookSubscription)
-class WebhookSubscriptionAdmin(SuperuserOnly, ServiceAdminMixin, admin.ModelAdmin):
+class WebhookSubscriptionAdmin(NeverDeletedAdmin, ServiceAdminMixin, admin.ModelAdmin):
     form = SubscriptionForm
     list_display = ["client", "target_url", "event_list", "is_active", "created_at"]
     list_filter = ["is_active", "client"]
     search_fields = ["target_url", "client__name", "client__code"]
     list_select_related = ["client"]
-
-    def has_add_permission(self, request):
-        return request.user.is_superuser
-
-    def has_change_permission(self, request, obj=None):
-        return request.user.is_superuser
 
     def get_readonly_fields(self, request, obj=None):
         return ["client"] if obj else []
@@ -103,7 +91,7 @@ class WebhookSubscriptionAdmin(SuperuserOnly, ServiceAdminMixin, admin.ModelAdmi
 
 
 @admin.register(WebhookDelivery)
-class WebhookDeliveryAdmin(SuperuserOnly, admin.ModelAdmin):
+class WebhookDeliveryAdmin(NeverDeletedAdmin, admin.ModelAdmin):
     list_display = [
         "id",
         "event",
