@@ -30,18 +30,6 @@ ITEM_TAGS = {
 NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
-class FormatConverter:
-    """The `.xml` or `.json` ending of every GeoReport URL: DRF picks the renderer of that format."""
-
-    regex = "xml|json"
-
-    def to_python(self, value: str) -> str:
-        return value
-
-    def to_url(self, value: str) -> str:
-        return value
-
-
 class Open311Response(Response):
     def __init__(self, data, *, root: str, status: int = 200, headers=None):
         super().__init__(data, status=status, headers=headers)

@@ -1,39 +1,31 @@
-"""GeoReport v2 under /open311/v2/: each resource ends in .xml or .json."""
+"""GeoReport v2 under /open311/v2/: each resource ends in .xml or .json.
+
+Each format is a route of its own (the `format` keyword fixed per route, which DRF reads to pick the
+renderer), rather than one route with a format converter: the OpenAPI schema lists every route, and
+leaves out the `.{format}` routes of DRF's format suffixes.
+"""
 
 from django.contrib.auth.decorators import login_not_required
-from django.urls import path, register_converter
+from django.urls import path
 from django.views.decorators.csrf import csrf_exempt
 
 from . import views
-from .formats import FormatConverter
-
-register_converter(FormatConverter, "georeport_format")
 
 app_name = "open311"
+FORMATS = ("json", "xml")
 
 
-def _view(view_class):
+def _routes(route: str, view_class, name: str) -> list:
     # Other systems, not signed-in people: no sign-in page, no CSRF token (the key authenticates).
-    return login_not_required(csrf_exempt(view_class.as_view()))
+    view = login_not_required(csrf_exempt(view_class.as_view()))
+    return [path(f"{route}.{format_}", view, {"format": format_}, name=name) for format_ in FORMATS]
 
 
 urlpatterns = [
-    path("services.<georeport_format:format>", _view(views.ServiceListView), name="services"),
-    path(
-        "services/<str:service_code>.<georeport_format:format>",
-        _view(views.ServiceDefinitionView),
-        name="service",
-    ),
-    path("requests.<georeport_format:format>", _view(views.RequestListView), name="requests"),
-    path(
-        "requests/<str:service_request_id>.<georeport_format:format>",
-        _view(views.RequestDetailView),
-        name="request",
-    ),
-    path("tokens/<str:token>.<georeport_format:format>", _view(views.TokenView), name="token"),
-    path(
-        "servicerequestupdates.<georeport_format:format>",
-        _view(views.UpdateListView),
-        name="updates",
-    ),
+    *_routes("services", views.ServiceListView, "services"),
+    *_routes("services/<str:service_code>", views.ServiceDefinitionView, "service"),
+    *_routes("requests", views.RequestListView, "requests"),
+    *_routes("requests/<str:service_request_id>", views.RequestDetailView, "request"),
+    *_routes("tokens/<str:token>", views.TokenView, "token"),
+    *_routes("servicerequestupdates", views.UpdateListView, "updates"),
 ]

@@ -16,6 +16,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from drf_spectacular.utils import extend_schema
 from rest_framework import exceptions
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.permissions import AllowAny, IsAuthenticated
@@ -24,8 +25,9 @@ from rest_framework.views import APIView
 from apps.integrations.keys import ApiKeyAuthentication
 from apps.integrations.scopes import KeyScope
 
-from . import selectors
+from . import schema, selectors
 from .formats import Open311JSONRenderer, Open311Response, Open311XMLRenderer, parse_w3c
+from .schema import GeoReportSchema
 from .serializers import RequestReportSerializer
 from .services import open311_request_create
 
@@ -109,6 +111,7 @@ class GeoReportView(APIView):
     renderer_classes = [Open311XMLRenderer, Open311JSONRenderer]
     parser_classes = [FormParser, MultiPartParser]
     key_scopes = {"GET": KeyScope.CASES_READ}
+    schema = GeoReportSchema()
 
     def get_exception_handler(self):
         return georeport_exception_handler
@@ -149,14 +152,26 @@ def _listed(value: str | None) -> list[str]:
 class ServiceListView(GeoReportView):
     """GET services: the active case categories. Public, as in the specification: no key needed."""
 
+    schema_name = "services"
+
     authentication_classes = []
     permission_classes = [AllowAny]
 
+    @extend_schema(
+        parameters=[schema.JURISDICTION],
+        responses={200: schema.SERVICES, **schema.errors(400)},
+    )
     def get(self, request, **kwargs):
         return Open311Response(selectors.services(), root="services")
 
 
 class ServiceDefinitionView(ServiceListView):
+    schema_name = "service_definition"
+
+    @extend_schema(
+        parameters=[schema.JURISDICTION],
+        responses={200: schema.SERVICE_DEFINITION, **schema.errors(400, 404)},
+    )
     def get(self, request, service_code, **kwargs):
         definition = selectors.service_definition(service_code)
         if definition is None:
@@ -167,8 +182,14 @@ class ServiceDefinitionView(ServiceListView):
 class RequestListView(GeoReportView):
     """GET requests (filtered as the specification says) and POST a request."""
 
+    schema_name = "requests"
+
     key_scopes = {"GET": KeyScope.CASES_READ, "POST": KeyScope.CASES_CREATE}
 
+    @extend_schema(
+        parameters=[schema.JURISDICTION, *schema.FILTERS],
+        responses={200: schema.REQUESTS, **schema.errors(*schema.KEYED_ERRORS)},
+    )
     def get(self, request, **kwargs):
         params = request.query_params
         ids = _listed(params.get("service_request_id"))
@@ -187,6 +208,14 @@ class RequestListView(GeoReportView):
         )
         return Open311Response([selectors.request_row(case) for case in cases], root="service_requests")
 
+    @extend_schema(
+        parameters=[schema.JURISDICTION],
+        request={
+            "application/x-www-form-urlencoded": RequestReportSerializer,
+            "multipart/form-data": RequestReportSerializer,
+        },
+        responses={201: schema.CREATED, **schema.errors(*schema.KEYED_ERRORS)},
+    )
     def post(self, request, **kwargs):
         serializer = RequestReportSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -201,6 +230,12 @@ class RequestListView(GeoReportView):
 
 
 class RequestDetailView(GeoReportView):
+    schema_name = "request"
+
+    @extend_schema(
+        parameters=[schema.JURISDICTION],
+        responses={200: schema.REQUESTS, **schema.errors(*schema.KEYED_ERRORS, 404)},
+    )
     def get(self, request, service_request_id, **kwargs):
         case = selectors.request_found(request.user, service_request_id)
         if case is None:
@@ -209,6 +244,12 @@ class RequestDetailView(GeoReportView):
 
 
 class TokenView(GeoReportView):
+    schema_name = "token"
+
+    @extend_schema(
+        parameters=[schema.JURISDICTION],
+        responses={200: schema.TOKENS, **schema.errors(*schema.KEYED_ERRORS, 404)},
+    )
     def get(self, request, token, **kwargs):
         serial = selectors.serial_of_token(token)
         case = selectors.request_found(request.user, serial) if serial else None
@@ -221,6 +262,12 @@ class UpdateListView(GeoReportView):
     """GET servicerequestupdates (the extension FixMyStreet and others use): the public timeline entries
     of the cases the key sees, between start_date and end_date."""
 
+    schema_name = "updates"
+
+    @extend_schema(
+        parameters=[schema.JURISDICTION, *schema.WINDOW],
+        responses={200: schema.UPDATES, **schema.errors(*schema.KEYED_ERRORS)},
+    )
     def get(self, request, **kwargs):
         start, end = self.window()
         updates = selectors.updates_found(request.user, start=start, end=end or timezone.now())
