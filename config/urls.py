@@ -16,6 +16,11 @@ urlpatterns = [
     path("", include("apps.core.urls")),
     path("accounts/", include("apps.accounts.urls")),
     path("departments/", include("apps.departments.urls")),
+    # Party-led co-governance: its pages sit under the party section and share its tabs.
+    path("party/wishes/", include("apps.wishes.urls")),
+    path("party/cobuilding/", include("apps.cobuilding.urls")),
+    path("party/projects/", include("apps.projects.urls")),
+    path("party/councils/", include("apps.councils.urls")),
     path("party/", include("apps.party.urls")),
     path("areas/", include("apps.areas.urls")),
     path("calendar/", include("apps.workcalendar.urls")),

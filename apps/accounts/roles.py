@@ -49,7 +49,7 @@ ROLE_LEVELS: dict[str, tuple[int, ...] | None] = {
     Role.INTEGRATION: (AreaLevel.DISTRICT, AreaLevel.STREET, AreaLevel.COMMUNITY),
 }
 
-_VIEW_ALL = {"area.view", "department.view", "party.view", "role.view"}
+_VIEW_ALL = {"area.view", "department.view", "party.view", "role.view", "cogov.view"}
 # Cases: view; report (intake); triage (accept, reject, dispatch, merge, suspend, close, decide extensions);
 # handle (settle within the grid, verify on site); whistle; supervise (督办, leader claim).
 # A department handler's "order.handle" covers the orders of their department, wherever the case lies.
@@ -66,6 +66,9 @@ _PEOPLE_STAFF = _PEOPLE_GRID_HEAD | {"resident.unmask_id"}
 # Dashboards (the figures of an area and its children) and the monthly evaluation (考核) of the
 # departments, areas and grid workers below.
 _FIGURES = {"dashboard.view", "evaluation.view"}
+# Party-led co-governance (共建共治): member registration and service, micro wishes, co-building with
+# partner units, projects and councils. View; change (post, record, confirm, evaluate, decide).
+_COGOV = {"cogov.view", "cogov.change"}
 
 PERMISSIONS: dict[str, frozenset[str]] = {
     Role.DISTRICT_COMMAND: frozenset(
@@ -73,6 +76,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
         | _CASES_STREET
         | _PEOPLE_VIEW
         | _FIGURES
+        | _COGOV
         | {"area.change", "department.change", "role.change"}
     ),
     Role.STREET_STAFF: frozenset(
@@ -80,19 +84,30 @@ PERMISSIONS: dict[str, frozenset[str]] = {
         | _CASES_STREET
         | _PEOPLE_STAFF
         | _FIGURES
+        | _COGOV
         | {"area.change", "department.change", "role.change"}
     ),
     Role.COMMUNITY_WORKER: frozenset(
-        _VIEW_ALL | _CASES_COMMUNITY | _PEOPLE_STAFF | _FIGURES | {"area.change"}
+        _VIEW_ALL | _CASES_COMMUNITY | _PEOPLE_STAFF | _FIGURES | _COGOV | {"area.change"}
     ),
     Role.GRID_HEAD: frozenset(_VIEW_ALL | _CASES_GRID | _PEOPLE_GRID_HEAD),
-    Role.GRID_WORKER: frozenset({"area.view", "department.view", "party.view"} | _CASES_GRID | _PEOPLE_GRID),
+    Role.GRID_WORKER: frozenset(
+        {"area.view", "department.view", "party.view", "cogov.view"} | _CASES_GRID | _PEOPLE_GRID
+    ),
     Role.BUILDING_LEADER: frozenset(
-        {"area.view", "party.view", "case.view", "case.report", "household.view", "resident.view"}
+        {
+            "area.view",
+            "party.view",
+            "cogov.view",
+            "case.view",
+            "case.report",
+            "household.view",
+            "resident.view",
+        }
     ),
     Role.DEPARTMENT_HANDLER: frozenset({"area.view", "department.view", "order.handle"}),
     Role.PARTY_SECRETARY: frozenset(
-        {"area.view", "department.view", "party.view", "party.change", "case.view", "case.report"}
+        {"area.view", "department.view", "party.view", "party.change", "case.view", "case.report"} | _COGOV
     ),
     # Auditors read the access log of unmasked views and exports; residents only masked.
     Role.AUDITOR: frozenset(_VIEW_ALL | _PEOPLE_VIEW | _FIGURES | {"case.view", "accesslog.view"}),

@@ -10,6 +10,7 @@ class Channel(models.TextChoices):
     VISIT = "visit", _("visit")
     HOTLINE = "hotline", _("12345 hotline")
     SYSTEM = "system", _("other system")
+    COUNCIL = "council", _("council resolution (议事会决议)")
 
 
 class Urgency(models.TextChoices):

@@ -14,7 +14,9 @@ from .intake import reportable_areas
 from .models import Category
 
 # Cases from other systems come through the API; a person at the form takes down all the other channels.
-FORM_CHANNELS = [(value, label) for value, label in Channel.choices if value != Channel.SYSTEM]
+FORM_CHANNELS = [
+    (value, label) for value, label in Channel.choices if value not in (Channel.SYSTEM, Channel.COUNCIL)
+]
 
 
 class MultipleFileInput(forms.FileInput):

@@ -7,6 +7,7 @@ from celery import shared_task
 from django.conf import settings
 from django.utils import timezone
 
+from . import reminders
 from .selectors import deliveries_due
 from .services import delivery_attempt
 
@@ -32,3 +33,10 @@ def deliver_pending() -> int:
         if delivery_attempt(delivery_id=delivery_id, sweeping=True) is not None:
             attempted += 1
     return attempted
+
+
+@shared_task(name="apps.notifications.tasks.sweep_reminders", acks_late=True, ignore_result=True)
+def sweep_reminders() -> dict[str, int]:
+    """Celery beat, every 30 seconds: the reminders of every app that registered a source
+    (apps.notifications.reminders). Idempotent and safe beside another sweeper."""
+    return reminders.sweep()

@@ -16,6 +16,8 @@ from rest_framework import serializers
 from apps.integrations.scopes import required_scope
 
 API_KEY_SCHEME = "Open311ApiKey"
+# GeoReport's two statuses (SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"] names them GeoReportStatusEnum).
+STATUS_CHOICES = [("open", "open"), ("closed", "closed")]
 
 
 class Open311KeyScheme(OpenApiAuthenticationExtension):
@@ -124,7 +126,7 @@ REQUESTS = _many(
     "Open311Request",
     {
         "service_request_id": serializers.CharField(),
-        "status": serializers.ChoiceField(choices=["open", "closed"]),
+        "status": serializers.ChoiceField(choices=STATUS_CHOICES),
         "status_notes": serializers.CharField(),
         "service_name": serializers.CharField(),
         "service_code": serializers.CharField(),
@@ -163,7 +165,7 @@ UPDATES = _many(
     {
         "update_id": serializers.IntegerField(),
         "service_request_id": serializers.CharField(),
-        "status": serializers.ChoiceField(choices=["open", "closed"]),
+        "status": serializers.ChoiceField(choices=STATUS_CHOICES),
         "external_status_code": serializers.CharField(),
         "updated_datetime": serializers.CharField(),
         "description": serializers.CharField(),

@@ -3,7 +3,15 @@ from django.contrib import admin
 from apps.core.admin import ScopedAdmin, ServiceAdminMixin
 
 from . import services
-from .models import PartnerUnit, PartTimeMember, PartyMember, PartyOrganisation
+from .models import (
+    MemberRegistration,
+    PartnerUnit,
+    PartTimeMember,
+    PartyMember,
+    PartyOrganisation,
+    RegistrationEvent,
+    ServiceRecord,
+)
 
 
 @admin.register(PartyOrganisation)
@@ -85,3 +93,79 @@ class PartyMemberAdmin(ServiceAdminMixin, ScopedAdmin):
     def save_through_service(self, request, obj, form, change):
         created = services.member_add(actor=request.user, **form.cleaned_data)
         obj.pk = created.pk
+
+
+class WrittenByServicesMixin:
+    """Registrations and service records are written by the pages and the API (through the services,
+    which keep the timeline): shown here, never added, changed or deleted."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class RegistrationEventInline(WrittenByServicesMixin, admin.TabularInline):
+    model = RegistrationEvent
+    fields = ["created_at", "action", "actor", "from_state", "to_state", "note", "data"]
+    readonly_fields = fields
+    extra = 0
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("actor")
+
+
+class ServiceRecordInline(WrittenByServicesMixin, admin.TabularInline):
+    model = ServiceRecord
+    fields = ["served_on", "title", "hours", "area", "recorded_by"]
+    readonly_fields = fields
+    extra = 0
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("area", "recorded_by")
+
+
+@admin.register(MemberRegistration)
+class MemberRegistrationAdmin(WrittenByServicesMixin, ScopedAdmin):
+    list_display = ["member", "community", "area", "source", "state", "registered_at"]
+    list_filter = ["state", "source"]
+    search_fields = ["member__name", "community__name", "area__name"]
+    list_select_related = ["member", "community", "area"]
+    raw_id_fields = ["member", "area", "registered_by"]
+    fields = [
+        "member",
+        "community",
+        "area",
+        "source",
+        "state",
+        "registered_at",
+        "registered_by",
+        "ended_at",
+        "end_reason",
+    ]
+    readonly_fields = fields
+    inlines = [ServiceRecordInline, RegistrationEventInline]
+
+
+@admin.register(ServiceRecord)
+class ServiceRecordAdmin(WrittenByServicesMixin, ScopedAdmin):
+    list_display = ["title", "registration", "served_on", "hours", "area"]
+    list_filter = ["served_on"]
+    search_fields = ["title", "registration__member__name"]
+    list_select_related = ["registration__member", "registration__community", "area"]
+    raw_id_fields = ["registration", "area", "recorded_by"]
+    fields = [
+        "registration",
+        "title",
+        "description",
+        "served_on",
+        "hours",
+        "area",
+        "recorded_by",
+        "created_at",
+    ]
+    readonly_fields = fields

@@ -26,3 +26,22 @@ class PartnerUnitType(models.TextChoices):
 class Gender(models.TextChoices):
     MALE = "male", _("male")
     FEMALE = "female", _("female")
+
+
+class RegistrationSource(models.TextChoices):
+    """Which side registered a working member with a community (在职党员到社区报到)."""
+
+    ORGANISATION = "organisation", _("the member's organisation")
+    COMMUNITY = "community", _("the community")
+
+
+class RegistrationState(models.TextChoices):
+    ACTIVE = "active", _("registered")
+    ENDED = "ended", _("ended")
+
+
+class RegistrationAction(models.TextChoices):
+    REGISTERED = "registered", _("registered")
+    ASSIGNED = "assigned", _("assigned")
+    SERVICE_LOGGED = "service_logged", _("service logged")
+    ENDED = "ended", _("ended")

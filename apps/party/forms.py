@@ -8,8 +8,8 @@ from apps.areas.forms import AreaChoiceField
 from apps.areas.models import Area
 from apps.core.forms import BootstrapFormMixin
 
-from .choices import Gender, PartnerUnitType
-from .models import PartnerUnit, PartyMember
+from .choices import Gender, PartnerUnitType, RegistrationSource, RegistrationState
+from .models import PartnerUnit, PartyMember, PartyOrganisation
 
 # Partner units are resident in a district, street or community; grids and buildings are too small.
 PARTNER_UNIT_LEVELS = (AreaLevel.DISTRICT, AreaLevel.STREET, AreaLevel.COMMUNITY)
@@ -79,3 +79,75 @@ class PartnerUnitForm(BootstrapFormMixin, forms.Form):
     def __init__(self, *args, visible_areas, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["area"].queryset = visible_areas.filter(level__in=PARTNER_UNIT_LEVELS)
+
+
+class MemberChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: PartyMember) -> str:
+        return f"{obj.name} · {obj.organisation.name}"
+
+
+class RegistrationFilterForm(BootstrapFormMixin, forms.Form):
+    SERVING = "serving"
+    IDLE = "idle"
+
+    q = forms.CharField(label=_("member name"), required=False, max_length=50)
+    state = forms.ChoiceField(label=_("state"), required=False)
+    activity = forms.ChoiceField(label=_("activity"), required=False)
+    grid = AreaChoiceField(
+        label=_("grid"), queryset=Area.objects.none(), required=False, empty_label=_("all grids")
+    )
+    # Set by the link on an organisation's page; a hidden field, so that no list of organisations is loaded.
+    organisation = forms.ModelChoiceField(
+        queryset=PartyOrganisation.objects.none(), required=False, widget=forms.HiddenInput
+    )
+
+    def __init__(self, *args, grids, organisations, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["state"].choices = [("", _("all states")), *RegistrationState.choices]
+        self.fields["activity"].choices = [
+            ("", _("active or not")),
+            (self.SERVING, _("active (served in the last 90 days)")),
+            (self.IDLE, _("not active")),
+        ]
+        self.fields["grid"].queryset = grids
+        self.fields["organisation"].queryset = organisations
+        self.fields["q"].widget.attrs["placeholder"] = _("member name")
+
+
+class RegistrationForm(BootstrapFormMixin, forms.Form):
+    member = MemberChoiceField(
+        label=_("working member"),
+        queryset=PartyMember.objects.none(),
+        error_messages={"invalid_choice": _("Choose a working member you can see.")},
+    )
+    community = AreaChoiceField(label=_("residence community"), queryset=Area.objects.none())
+    source = forms.ChoiceField(label=_("registered by the side of"), choices=RegistrationSource.choices)
+    note = forms.CharField(label=_("note"), required=False, max_length=300)
+
+    def __init__(self, *args, members, communities, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["member"].queryset = members
+        self.fields["community"].queryset = communities
+
+
+class AssignForm(BootstrapFormMixin, forms.Form):
+    area = AreaChoiceField(label=_("grid or building"), queryset=Area.objects.none())
+    note = forms.CharField(label=_("note"), required=False, max_length=300)
+
+    def __init__(self, *args, areas, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["area"].queryset = areas
+
+
+class ServiceLogForm(BootstrapFormMixin, forms.Form):
+    title = forms.CharField(label=_("service"), max_length=100)
+    served_on = forms.DateField(label=_("served on"), widget=forms.DateInput(attrs={"type": "date"}))
+    # The range is the service's to check, so that the page and the API give the same message.
+    hours = forms.DecimalField(label=_("hours"), max_digits=4, decimal_places=1)
+    description = forms.CharField(
+        label=_("description"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class EndForm(BootstrapFormMixin, forms.Form):
+    reason = forms.CharField(label=_("reason for ending"), max_length=300)

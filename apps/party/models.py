@@ -1,12 +1,25 @@
 """Party organisations bound to the grid, joint committees with partner units, and the member roster."""
 
+from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from apps.accounts.scope import RestrictedQuerySet
+from apps.accounts.scope import VIEW, RestrictedQuerySet, Scope, subtree_filter
 from apps.areas.models import PlacedInArea
+from apps.core.models import TimelineEntry
 
-from .choices import Gender, OrganisationKind, PartnerUnitType
+from .choices import (
+    Gender,
+    OrganisationKind,
+    PartnerUnitType,
+    RegistrationAction,
+    RegistrationSource,
+    RegistrationState,
+)
+
+# A registered member counts as active (活跃) with at least one service record in this many days.
+ACTIVE_WITHIN_DAYS = 90
 
 
 class PartyOrganisation(PlacedInArea):
@@ -78,6 +91,20 @@ class PartnerUnit(PlacedInArea):
     def __str__(self) -> str:
         return self.name
 
+    @classmethod
+    def scope_filter(cls, scope: Scope, action: str) -> models.Q | None:
+        """The units in the user's areas, and for reading also those resident in the street or district
+        above them: a community co-builds with the units of its street, as it dispatches to its
+        departments (Department.scope_filter)."""
+        condition = super().scope_filter(scope, action)
+        if action != VIEW:
+            return condition
+        above = scope.ancestors(f"{cls.scope_resource}.{action}")
+        if not above:
+            return condition
+        resident_above = models.Q(area_id__in=sorted(above))
+        return resident_above if condition is None else condition | resident_above
+
 
 class PartTimeMember(PlacedInArea):
     """A part-time member (兼职委员) of a joint committee, sent by a partner unit."""
@@ -139,3 +166,151 @@ class PartyMember(PlacedInArea):
 
     def __str__(self) -> str:
         return self.name
+
+
+def registration_scope(scope: Scope, action: str, prefix: str = "") -> models.Q | None:
+    """Registrations seen from both sides: the community's (rows placed where the user holds
+    "cogov.<action>") and the member's organisation's (members placed where the user holds
+    "party.<action>"), so that an organisation sees where its members serve, in any community."""
+    conditions = [
+        condition
+        for condition in (
+            subtree_filter(scope.areas(f"cogov.{action}"), prefix=prefix),
+            subtree_filter(scope.areas(f"party.{action}"), prefix=f"{prefix}member__"),
+        )
+        if condition is not None
+    ]
+    if not conditions:
+        return None
+    return conditions[0] if len(conditions) == 1 else conditions[0] | conditions[1]
+
+
+class MemberRegistration(PlacedInArea):
+    """A working member registered with their residence community (在职党员到社区报到).
+
+    `area` is where the community assigned the member: a grid or building of the community, or the
+    community itself until assigned. The copied `community` column is the residence community.
+    """
+
+    member = models.ForeignKey(
+        PartyMember, models.PROTECT, related_name="registrations", verbose_name=_("member")
+    )
+    area = models.ForeignKey("areas.Area", models.PROTECT, related_name="+", verbose_name=_("assigned to"))
+    source = models.CharField(
+        _("registered by the side of"), max_length=20, choices=RegistrationSource.choices
+    )
+    state = models.CharField(
+        _("state"), max_length=10, choices=RegistrationState.choices, default=RegistrationState.ACTIVE
+    )
+    registered_at = models.DateTimeField(_("registered at"), default=timezone.now)
+    registered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("registered by"),
+        db_index=False,
+    )
+    ended_at = models.DateTimeField(_("ended at"), null=True, blank=True)
+    end_reason = models.CharField(_("reason for ending"), max_length=300, blank=True)
+
+    objects = RestrictedQuerySet.as_manager()
+
+    scope_resource = "cogov"
+
+    class Meta:
+        ordering = ["-registered_at", "-id"]
+        verbose_name = _("member registration")
+        verbose_name_plural = _("member registrations")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["member"],
+                condition=models.Q(state=RegistrationState.ACTIVE),
+                name="party_registration_one_active",
+            ),
+        ]
+        indexes = [models.Index(fields=["community", "state"], name="party_registration_comm_state")]
+
+    def __str__(self) -> str:
+        return f"{self.member} @ {self.community}"
+
+    @classmethod
+    def scope_filter(cls, scope: Scope, action: str) -> models.Q | None:
+        return registration_scope(scope, action)
+
+
+class RegistrationEvent(TimelineEntry):
+    """One entry of a registration's append-only timeline."""
+
+    registration = models.ForeignKey(
+        MemberRegistration,
+        models.PROTECT,
+        related_name="events",
+        verbose_name=_("registration"),
+        db_index=False,
+    )
+    action = models.CharField(_("action"), max_length=20, choices=RegistrationAction.choices)
+    from_state = models.CharField(
+        _("from state"), max_length=10, choices=RegistrationState.choices, blank=True
+    )
+    to_state = models.CharField(_("to state"), max_length=10, choices=RegistrationState.choices, blank=True)
+
+    class Meta(TimelineEntry.Meta):
+        verbose_name = _("registration event")
+        verbose_name_plural = _("registration events")
+        indexes = [models.Index(fields=["registration", "created_at"], name="party_regevent_reg_time")]
+
+    def __str__(self) -> str:
+        return f"{self.registration_id} {self.action}"
+
+
+class ServiceRecord(PlacedInArea):
+    """Service a registered member gave (what, when, how many hours), placed where the member served.
+
+    A record is seen by whoever sees its registration."""
+
+    registration = models.ForeignKey(
+        MemberRegistration,
+        models.PROTECT,
+        related_name="service_records",
+        verbose_name=_("registration"),
+        db_index=False,
+    )
+    area = models.ForeignKey("areas.Area", models.PROTECT, related_name="+", verbose_name=_("area"))
+    title = models.CharField(_("service"), max_length=100)
+    description = models.TextField(_("description"), blank=True)
+    served_on = models.DateField(_("served on"))
+    hours = models.DecimalField(_("hours"), max_digits=4, decimal_places=1)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("recorded by"),
+        db_index=False,
+    )
+    created_at = models.DateTimeField(_("recorded at"), default=timezone.now)
+
+    objects = RestrictedQuerySet.as_manager()
+
+    scope_resource = "cogov"
+
+    class Meta:
+        ordering = ["-served_on", "-id"]
+        verbose_name = _("service record")
+        verbose_name_plural = _("service records")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(hours__gt=0, hours__lte=24), name="party_service_hours_range"
+            ),
+        ]
+        indexes = [models.Index(fields=["registration", "served_on"], name="party_service_reg_day")]
+
+    def __str__(self) -> str:
+        return f"{self.title} ({self.served_on})"
+
+    @classmethod
+    def scope_filter(cls, scope: Scope, action: str) -> models.Q | None:
+        return registration_scope(scope, action, prefix="registration__")

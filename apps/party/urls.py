@@ -18,4 +18,15 @@ urlpatterns = [
     path("partner-units/", views.partner_unit_list, name="partner_unit_list"),
     path("partner-units/new/", views.partner_unit_create_view, name="partner_unit_create"),
     path("coverage/", views.coverage, name="coverage"),
+    path(
+        "organisations/<int:pk>/service-places/",
+        views.organisation_service_places_view,
+        name="organisation_service_places",
+    ),
+    path("registrations/", views.registration_list, name="registration_list"),
+    path("registrations/new/", views.registration_create_view, name="registration_create"),
+    path("registrations/<int:pk>/", views.registration_detail, name="registration_detail"),
+    path("registrations/<int:pk>/assign/", views.registration_assign_view, name="registration_assign"),
+    path("registrations/<int:pk>/services/", views.service_log_view, name="service_log"),
+    path("registrations/<int:pk>/end/", views.registration_end_view, name="registration_end"),
 ]

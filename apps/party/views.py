@@ -1,4 +1,5 @@
-"""Party pages: the organisation tree, an organisation with its roster, partner units and coverage."""
+"""Party pages: the organisation tree, an organisation with its roster, partner units, coverage, and the
+working members registered with communities (在职党员到社区报到) with their service logs."""
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -7,24 +8,42 @@ from django.db.models import Count, Exists, IntegerField, OuterRef, Q, QuerySet,
 from django.db.models.functions import Coalesce
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from apps.accounts.scope import CHANGE, VIEW, user_scope
+from apps.areas.choices import AreaLevel
 from apps.areas.models import Area
 from apps.areas.selectors import area_roots
 from apps.core.forms import add_service_errors
 
+from .choices import RegistrationState
 from .forms import (
+    AssignForm,
+    EndForm,
     MemberForm,
     PartnerUnitFilterForm,
     PartnerUnitForm,
     PartTimeMemberForm,
+    RegistrationFilterForm,
+    RegistrationForm,
     RosterFilterForm,
     SecretaryForm,
+    ServiceLogForm,
 )
-from .models import PartnerUnit, PartTimeMember, PartyMember, PartyOrganisation
-from .selectors import party_coverage
-from .services import member_add, organisation_set_secretary, part_time_member_add, partner_unit_create
+from .models import MemberRegistration, PartnerUnit, PartTimeMember, PartyMember, PartyOrganisation
+from .selectors import organisation_service_places, party_coverage, registration_communities, registrations
+from .services import (
+    may_end,
+    member_add,
+    organisation_set_secretary,
+    part_time_member_add,
+    partner_unit_create,
+    registration_assign,
+    registration_create,
+    registration_end,
+    service_log,
+)
 
 PAGE_SIZE = 50
 
@@ -226,4 +245,214 @@ def coverage(request: HttpRequest) -> HttpResponse:
         request,
         "party/coverage.html",
         {"area": area, "total": total, "rows": rows, "above": above},
+    )
+
+
+# Member registration (在职党员到社区报到)
+
+SERVICE_LOG_SIZE = 50
+
+
+def _may_register(request: HttpRequest) -> bool:
+    scope = user_scope(request.user)
+    return scope.allows("cogov.change") or scope.allows("party.change")
+
+
+def registration_list(request: HttpRequest) -> HttpResponse:
+    """Who is registered with the user's communities, and (from the organisation side) where the user's
+    members serve; filtered by state, activity, grid, organisation and member name."""
+    _require(request, "cogov.view")
+    rows = registrations(request.user)
+    form = RegistrationFilterForm(
+        request.GET or None,
+        # Only the grids someone is registered in: a district holds thousands of grids.
+        grids=Area.objects.filter(pk__in=rows.values("grid_id")).order_by("code"),
+        organisations=PartyOrganisation.objects.restrict(request.user, VIEW),
+    )
+    organisation = None
+    if form.is_valid():
+        data = form.cleaned_data
+        if text := data["q"].strip():
+            rows = rows.filter(member__name__icontains=text)
+        if data["state"]:
+            rows = rows.filter(state=data["state"])
+        if data["activity"] == form.SERVING:
+            rows = rows.filter(is_serving=True)
+        elif data["activity"] == form.IDLE:
+            rows = rows.filter(is_serving=False)
+        if data["grid"]:
+            rows = rows.filter(grid=data["grid"])
+        if organisation := data["organisation"]:
+            rows = rows.filter(member__organisation=organisation)
+    page = Paginator(rows.order_by("community__code", "member__name", "id"), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    return render(
+        request,
+        "party/registration_list.html",
+        {
+            "form": form,
+            "page_obj": page,
+            "organisation": organisation,
+            "may_register": _may_register(request),
+        },
+    )
+
+
+def registration_create_view(request: HttpRequest) -> HttpResponse:
+    if not _may_register(request):
+        raise PermissionDenied
+    members = (
+        PartyMember.objects.restrict(request.user, VIEW)
+        .filter(is_working_member=True)
+        .select_related("organisation")
+        .order_by("name", "id")
+    )
+    form = RegistrationForm(
+        request.POST or None,
+        members=members,
+        communities=registration_communities(request.user).order_by("code"),
+        initial={"member": request.GET.get("member"), "community": request.GET.get("community")},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            registration = registration_create(actor=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(
+                request,
+                _("%(name)s is registered with %(community)s.")
+                % {"name": registration.member.name, "community": form.cleaned_data["community"].name},
+            )
+            return redirect("party:registration_detail", pk=registration.pk)
+    return render(request, "party/registration_form.html", {"form": form, "title": _("Register a member")})
+
+
+def _registration(request: HttpRequest, pk: int) -> MemberRegistration:
+    return get_object_or_404(
+        registrations(request.user).select_related("member__organisation__area", "registered_by"), pk=pk
+    )
+
+
+def _permissions(request: HttpRequest, registration: MemberRegistration) -> dict[str, bool]:
+    active = registration.state == RegistrationState.ACTIVE
+    community_side = user_scope(request.user).holds("cogov.change", registration.community)
+    return {
+        "may_assign": active and community_side,
+        "may_log": active and community_side,
+        "may_end": active and may_end(request.user, registration),
+    }
+
+
+def _assignable(request: HttpRequest, registration: MemberRegistration) -> QuerySet[Area]:
+    return (
+        Area.objects.restrict(request.user, VIEW)
+        .filter(
+            community=registration.community_id,
+            level__in=(AreaLevel.GRID, AreaLevel.BUILDING),
+            is_active=True,
+        )
+        .exclude(pk=registration.area_id)
+        .order_by("code")
+    )
+
+
+def _detail(request: HttpRequest, registration: MemberRegistration, **bound) -> HttpResponse:
+    """The registration's page; `bound` holds the form that was posted with errors, if any."""
+    allowed = _permissions(request, registration)
+    forms = {}
+    if allowed["may_assign"]:
+        forms["assign_form"] = AssignForm(areas=_assignable(request, registration))
+    if allowed["may_log"]:
+        forms["log_form"] = ServiceLogForm(initial={"served_on": timezone.localdate()})
+    if allowed["may_end"]:
+        forms["end_form"] = EndForm()
+    forms.update(bound)
+    records = registration.service_records.select_related("area", "recorded_by")[:SERVICE_LOG_SIZE]
+    events = registration.events.select_related("actor")
+    return render(
+        request,
+        "party/registration_detail.html",
+        {
+            "registration": registration,
+            "records": records,
+            "events": events,
+            "service_log_size": SERVICE_LOG_SIZE,
+            **allowed,
+            **forms,
+        },
+    )
+
+
+def registration_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    _require(request, "cogov.view")
+    return _detail(request, _registration(request, pk))
+
+
+def _act(request: HttpRequest, pk: int, permission: str):
+    """The registration, if visible (404) and the user may take this action on it (403)."""
+    registration = _registration(request, pk)
+    if not _permissions(request, registration)[permission]:
+        raise PermissionDenied
+    if request.method != "POST":
+        return registration, None
+    return registration, request.POST
+
+
+def registration_assign_view(request: HttpRequest, pk: int) -> HttpResponse:
+    registration, data = _act(request, pk, "may_assign")
+    if data is None:
+        return redirect("party:registration_detail", pk=pk)
+    form = AssignForm(data, areas=_assignable(request, registration))
+    if form.is_valid():
+        try:
+            registration_assign(actor=request.user, registration=registration, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("The member has been assigned."))
+            return redirect("party:registration_detail", pk=pk)
+    return _detail(request, registration, assign_form=form)
+
+
+def service_log_view(request: HttpRequest, pk: int) -> HttpResponse:
+    registration, data = _act(request, pk, "may_log")
+    if data is None:
+        return redirect("party:registration_detail", pk=pk)
+    form = ServiceLogForm(data)
+    if form.is_valid():
+        try:
+            service_log(actor=request.user, registration=registration, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("The service has been logged."))
+            return redirect("party:registration_detail", pk=pk)
+    return _detail(request, registration, log_form=form)
+
+
+def registration_end_view(request: HttpRequest, pk: int) -> HttpResponse:
+    registration, data = _act(request, pk, "may_end")
+    if data is None:
+        return redirect("party:registration_detail", pk=pk)
+    form = EndForm(data)
+    if form.is_valid():
+        try:
+            registration_end(actor=request.user, registration=registration, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("The registration has ended."))
+            return redirect("party:registration_detail", pk=pk)
+    return _detail(request, registration, end_form=form)
+
+
+def organisation_service_places_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """Where the organisation's working members serve, loaded into the organisation's page."""
+    organisation = get_object_or_404(PartyOrganisation.objects.restrict(request.user, VIEW), pk=pk)
+    return render(
+        request,
+        "party/includes/registration_places.html",
+        {"organisation": organisation, "places": organisation_service_places(request.user, organisation)},
     )

@@ -57,6 +57,10 @@ INSTALLED_APPS = [
     "apps.hotline",
     "apps.webhooks",
     "apps.open311",
+    "apps.wishes",
+    "apps.cobuilding",
+    "apps.projects",
+    "apps.councils",
 ]
 
 MIDDLEWARE = [
@@ -255,6 +259,31 @@ SPECTACULAR_SETTINGS = {
     ],
     # Several models name a choice field "level" or "kind"; each choice set gets its own schema name.
     "ENUM_NAME_OVERRIDES": {
+        "CouncilMeetingKindEnum": "apps.councils.choices.MeetingKind",
+        "CouncilTaskStateEnum": "apps.councils.choices.TaskState",
+        "CouncilOutcomeEnum": "apps.councils.choices.Outcome",
+        "CouncilFollowUpEnum": "apps.councils.choices.FollowUp",
+        "CouncilTaskActionEnum": "apps.councils.choices.TaskAction",
+        "ProjectKindEnum": "apps.projects.choices.ProjectKind",
+        "ProjectStateEnum": "apps.projects.choices.ProjectState",
+        "ProjectActionEnum": "apps.projects.choices.ProjectAction",
+        "ProjectEvaluationByEnum": "apps.projects.choices.EvaluationBy",
+        "ProjectGradeEnum": "apps.projects.choices.Grade",
+        "RegistrationStateEnum": "apps.party.choices.RegistrationState",
+        "RegistrationSourceEnum": "apps.party.choices.RegistrationSource",
+        "RegistrationActionEnum": "apps.party.choices.RegistrationAction",
+        "WishCategoryEnum": "apps.wishes.choices.WishCategory",
+        "WishStateEnum": "apps.wishes.choices.WishState",
+        "WishActionEnum": "apps.wishes.choices.WishAction",
+        "WishClaimantKindEnum": "apps.wishes.choices.ClaimantKind",
+        "AgreementStateEnum": "apps.cobuilding.choices.AgreementState",
+        "AgreementActionEnum": "apps.cobuilding.choices.AgreementAction",
+        "AgreementResourceKindEnum": "apps.cobuilding.choices.ResourceKind",
+        "AgreementNeedStateEnum": "apps.cobuilding.choices.NeedState",
+        "JointProjectStatusEnum": "apps.cobuilding.choices.ProjectStatus",
+        "EvaluationDirectionEnum": "apps.cobuilding.choices.Direction",
+        "CobuildingGradeEnum": "apps.cobuilding.choices.Grade",
+        "GeoReportStatusEnum": "apps.open311.schema.STATUS_CHOICES",
         "RoleEnum": "apps.accounts.roles.Role",
         "GrantableRoleEnum": "apps.accounts.roles.GRANTABLE_ROLES",
         "AreaLevelEnum": "apps.areas.choices.AreaLevel",
@@ -337,6 +366,13 @@ CELERY_BEAT_SCHEDULE: dict = {
     "notifications-deliver-pending": {
         "task": "apps.notifications.tasks.deliver_pending",
         "schedule": 60.0,
+    },
+    # Reminders of every app that registered a source: unclaimed micro wishes, overdue project milestones,
+    # council tasks past their deadline (apps.notifications.reminders).
+    "notifications-sweep-reminders": {
+        "task": "apps.notifications.tasks.sweep_reminders",
+        "schedule": env.float("GRIDGOV_REMINDER_SECONDS", default=30.0),
+        "options": {"expires": env.float("GRIDGOV_REMINDER_SECONDS", default=30.0)},
     },
     # Webhooks: new case timeline entries become deliveries, and due deliveries are sent (apps.webhooks).
     "webhooks-pump": {

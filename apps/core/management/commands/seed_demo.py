@@ -5,6 +5,7 @@ from django.utils.translation import gettext as _
 
 from apps.core.demo_cases import demo_cases_seed
 from apps.core.demo_city import SCALES
+from apps.core.demo_cogovernance import demo_cogovernance
 from apps.core.demo_people import demo_people_seed
 from apps.core.services import demo_seed
 from apps.dashboards.rollup import rollup_refresh
@@ -51,6 +52,7 @@ class Command(BaseCommand):
         if city is not None:
             # After the replay of the cases, which runs only while there are none.
             hotline_orders = demo_hotline()
+        cogovernance = demo_cogovernance() if city is not None else None
         # The dashboards read rollups: fill them now rather than at the first beat after start-up.
         rollups = rollup_refresh() if city is not None else None
         if city is None:
@@ -110,6 +112,21 @@ class Command(BaseCommand):
                     "(some waiting for triage); issue its API key in the admin."
                 )
                 % {"count": hotline_orders}
+            )
+        if cogovernance is not None and cogovernance.loaded:
+            self.stdout.write(
+                _(
+                    "Party-led co-governance: %(registrations)d registered working members with their "
+                    "service, %(wishes)d micro wishes, %(agreements)d co-building agreements, %(projects)d "
+                    "projects and %(meetings)d council meetings."
+                )
+                % {
+                    "registrations": cogovernance.registrations,
+                    "wishes": cogovernance.wishes,
+                    "agreements": cogovernance.agreements,
+                    "projects": cogovernance.projects,
+                    "meetings": cogovernance.meetings,
+                }
             )
         if rollups is not None:
             self.stdout.write(
