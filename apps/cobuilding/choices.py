@@ -1,5 +1,6 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class AgreementState(models.TextChoices):
@@ -25,7 +26,7 @@ class ResourceKind(models.TextChoices):
 class NeedState(models.TextChoices):
     """open → taken (接单) → fulfilled; open or taken → cancelled."""
 
-    OPEN = "open", _("open")
+    OPEN = "open", pgettext_lazy("need state", "open (待接单)")
     TAKEN = "taken", _("taken (已接单)")
     FULFILLED = "fulfilled", _("fulfilled")
     CANCELLED = "cancelled", _("cancelled")
@@ -34,7 +35,8 @@ class NeedState(models.TextChoices):
 class ProjectStatus(models.TextChoices):
     """planned → underway → completed, forward only."""
 
-    PLANNED = "planned", _("planned")
+    # "planned" alone is a household under a visit plan elsewhere in the interface.
+    PLANNED = "planned", pgettext_lazy("joint project status", "planned")
     UNDERWAY = "underway", _("underway")
     COMPLETED = "completed", _("completed")
 

@@ -40,6 +40,15 @@ DETAILS = {
     "08": ["疫情防控期间需要跟进", "需协调物资和人员", "请社区尽快核实"],
 }
 
+# How the demo's cases come in; cases of council resolutions come from the councils' demo.
+CHANNEL_WEIGHTS = {
+    Channel.RESIDENT: 30,
+    Channel.GRID_WORKER: 40,
+    Channel.VISIT: 10,
+    Channel.HOTLINE: 15,
+    Channel.SYSTEM: 5,
+}
+
 
 NEVER = 24 * 365  # hours: a step drawn this late falls after the replay ends, so it never happens
 
@@ -213,7 +222,7 @@ def _act(plan: Plan, name: str, rng: random.Random, users: dict) -> int:  # noqa
     if name == "report":
         plan.case, _created = cases.case_report(
             actor=None,
-            channel=rng.choices(list(Channel.values), [30, 40, 10, 15, 5])[0],
+            channel=rng.choices(list(CHANNEL_WEIGHTS), list(CHANNEL_WEIGHTS.values()))[0],
             category=plan.category,
             area=plan.area,
             title=f"{plan.area.name}{plan.category.name}",
