@@ -13,6 +13,11 @@ class Channel(models.TextChoices):
     COUNCIL = "council", _("council resolution (议事会决议)")
 
 
+# What a report may name as its channel: a council resolution's case is reported by the councils' service
+# (apps.councils), never through the intake form or the API.
+REPORTABLE_CHANNELS = [(value, label) for value, label in Channel.choices if value != Channel.COUNCIL]
+
+
 class Urgency(models.TextChoices):
     NORMAL = "normal", _("normal")
     URGENT = "urgent", _("urgent")

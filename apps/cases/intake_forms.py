@@ -9,14 +9,12 @@ from apps.accounts.scope import user_scope
 from apps.core.forms import BootstrapFormMixin
 from apps.departments.models import Department
 
-from .choices import Channel, IntakeRoute, Urgency
+from .choices import REPORTABLE_CHANNELS, Channel, IntakeRoute, Urgency
 from .intake import reportable_areas
 from .models import Category
 
 # Cases from other systems come through the API; a person at the form takes down all the other channels.
-FORM_CHANNELS = [
-    (value, label) for value, label in Channel.choices if value not in (Channel.SYSTEM, Channel.COUNCIL)
-]
+FORM_CHANNELS = [(value, label) for value, label in REPORTABLE_CHANNELS if value != Channel.SYSTEM]
 
 
 class MultipleFileInput(forms.FileInput):

@@ -136,15 +136,14 @@ def _changeable(request: HttpRequest, model, pk: int, *related: str):
     return row
 
 
-def _takers(agreement: Agreement) -> list[PartnerUnit]:
+def _takers(request: HttpRequest, agreement: Agreement) -> QuerySet[PartnerUnit]:
     """The units that may take this agreement's needs: its own and those in force with the same area."""
     in_force = Agreement.objects.filter(
         area_id=agreement.area_id, state=AgreementState.ACTIVE, valid_until__gte=today()
     )
-    return list(
-        PartnerUnit.objects.filter(
-            Q(pk=agreement.partner_unit_id) | Q(pk__in=in_force.values("partner_unit_id"))
-        )
+    return (
+        PartnerUnit.objects.restrict(request.user, VIEW)
+        .filter(Q(pk=agreement.partner_unit_id) | Q(pk__in=in_force.values("partner_unit_id")))
         .order_by("name")
         .distinct()
     )
@@ -160,7 +159,11 @@ def _detail(request: HttpRequest, agreement: Agreement, bound: dict | None = Non
         .order_by("id")
     )
     # The units offered to take the open needs, read once for every row's form.
-    takers = _takers(agreement) if may_change and any(n.state == NeedState.OPEN for n in needs) else []
+    takers = (
+        list(_takers(request, agreement))
+        if may_change and any(n.state == NeedState.OPEN for n in needs)
+        else []
+    )
     context = {
         "agreement": agreement,
         "may_change": may_change,
@@ -245,8 +248,7 @@ def _act(request: HttpRequest, form, action, done: str, agreement_id: int) -> Ht
 @require_POST
 def need_take(request: HttpRequest, pk: int) -> HttpResponse:
     need = _changeable(request, Need, pk, "agreement", "area")
-    units = PartnerUnit.objects.filter(pk__in=[unit.pk for unit in _takers(need.agreement)])
-    form = TakeForm(request.POST, partner_units=units)
+    form = TakeForm(request.POST, partner_units=_takers(request, need.agreement))
 
     def take(partner_unit):
         services.need_take(actor=request.user, need=need, partner_unit=partner_unit)

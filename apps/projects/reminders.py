@@ -31,7 +31,7 @@ def milestone_due(milestone: Milestone, moment: datetime) -> Due:
         % {"milestone": milestone.title, "project": project.title},
         body=_("It was due on %(date)s and is not done.") % {"date": milestone.due_on.isoformat()},
         link=reverse("projects:detail", args=[project.pk]),
-        key=f"milestone:{milestone.pk}:overdue",
+        key=f"milestone:{milestone.pk}:overdue:{milestone.due_on.isoformat()}",
     )
     return Due(reminder=reminder, next_at=None)
 
@@ -49,7 +49,8 @@ def project_due(project: Project, moment: datetime) -> Due:
         body=_("The deadline was %(date)s and the project is not completed.")
         % {"date": project.deadline.isoformat()},
         link=reverse("projects:detail", args=[project.pk]),
-        key=f"project:{project.pk}:overdue",
+        # With the deadline: a deadline moved later by project_update reminds again when it passes.
+        key=f"project:{project.pk}:overdue:{project.deadline.isoformat()}",
     )
     return Due(reminder=reminder, next_at=None)
 

@@ -2,7 +2,7 @@
 milestones, evaluations and timeline, and one POST endpoint per action."""
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import BadRequest, PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -226,7 +226,8 @@ def project_evaluate_view(request: HttpRequest, pk: int) -> HttpResponse:
     project = _changeable(request, pk)
     by = request.POST.get("by", "")
     if by not in EvaluationBy.values:
-        by = EvaluationBy.RESIDENTS
+        # Each of the page's two evaluation forms names its kind; anything else is not from the page.
+        raise BadRequest
     form = EvaluationForm(request.POST, by=by)
     return _act(
         request,

@@ -163,7 +163,7 @@ ACTIONS: dict[str, PageAction] = {
 
 
 def _get_wish(request: HttpRequest, pk: int) -> MicroWish:
-    return get_object_or_404(wish_list(request.user).select_related("created_by"), pk=pk)
+    return get_object_or_404(wish_list(request.user).select_related("created_by", "community"), pk=pk)
 
 
 def _available(wish: MicroWish, may_change: bool) -> list[str]:

@@ -284,6 +284,8 @@ SPECTACULAR_SETTINGS = {
         "EvaluationDirectionEnum": "apps.cobuilding.choices.Direction",
         "CobuildingGradeEnum": "apps.cobuilding.choices.Grade",
         "GeoReportStatusEnum": "apps.open311.schema.STATUS_CHOICES",
+        "ChannelEnum": "apps.cases.choices.Channel",
+        "ReportableChannelEnum": "apps.cases.choices.REPORTABLE_CHANNELS",
         "RoleEnum": "apps.accounts.roles.Role",
         "GrantableRoleEnum": "apps.accounts.roles.GRANTABLE_ROLES",
         "AreaLevelEnum": "apps.areas.choices.AreaLevel",

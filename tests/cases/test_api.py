@@ -342,6 +342,8 @@ def test_bad_reports_are_400_with_field_errors_and_change_nothing(city, media):
         "description",
     }
     assert "channel" in fields_of(api.post(CASES, intake(city, channel="fax"), format="json"))
+    # A council resolution's case comes only from the councils' service.
+    assert "channel" in fields_of(api.post(CASES, intake(city, channel="council"), format="json"))
     assert "reporter_phone" in fields_of(
         api.post(CASES, intake(city, reporter_phone="call me"), format="json")
     )

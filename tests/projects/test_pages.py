@@ -161,6 +161,15 @@ def test_the_lifecycle_on_the_detail_page(city, as_user, project):
         reverse("projects:evaluate", args=[project.pk]), {"by": "residents", "residents-score": "95"}
     )
     assert "participants" in response.context["evaluation_forms"][0].errors
+    # Neither of the page's two forms: refused, nothing recorded.
+    unknown = {
+        "by": "neighbours",
+        "neighbours-score": "95",
+        "residents-score": "95",
+        "residents-participants": "9",
+    }
+    assert client.post(reverse("projects:evaluate", args=[project.pk]), unknown).status_code == 400
+    assert not ProjectEvaluation.objects.exists()
     for by, data in (("residents", {"score": "95", "participants": "20"}), ("organisation", {"score": "80"})):
         post = {"by": by, **{f"{by}-{key}": value for key, value in data.items()}}
         assert client.post(reverse("projects:evaluate", args=[project.pk]), post).status_code == 302

@@ -391,7 +391,7 @@ def test_an_overdue_milestone_reminds_owner_and_staff_once(city):
     )
     assert sweep_source(MILESTONES, now=later(2)) == 0
     assert sweep_source(MILESTONES, now=later(3)) == 1
-    key = f"milestone:{milestone.pk}:overdue"
+    key = f"milestone:{milestone.pk}:overdue:{milestone.due_on.isoformat()}"
     # The owner, and who holds cogov.change for exactly the community: its worker and its party secretary.
     assert keys() == [("community", key), ("party", key), ("street", key)]
     milestone.refresh_from_db()
@@ -419,12 +419,21 @@ def test_a_milestone_of_a_cancelled_project_does_not_remind(city, project):
 def test_a_project_past_its_deadline_reminds_once(city, project):
     assert sweep_source(PROJECTS, now=later(29)) == 0
     assert sweep_source(PROJECTS, now=later(30)) == 1
-    assert keys() == [
-        ("community", f"project:{project.pk}:overdue"),
-        ("party", f"project:{project.pk}:overdue"),
-    ]
+    key = f"project:{project.pk}:overdue:{project.deadline.isoformat()}"
+    assert keys() == [("community", key), ("party", key)]
     assert sweep_source(PROJECTS, now=later(40)) == 0
     assert Notification.objects.count() == 2
+
+
+def test_a_deadline_moved_later_reminds_again_when_it_passes(city, project):
+    assert sweep_source(PROJECTS, now=later(30)) == 1
+    assert Notification.objects.count() == 2
+    services.project_update(
+        actor=None, project=project, deadline=project.deadline + datetime.timedelta(days=20)
+    )
+    assert sweep_source(PROJECTS, now=later(45)) == 0
+    assert sweep_source(PROJECTS, now=later(51)) == 1
+    assert Notification.objects.count() == 4
 
 
 def test_a_completed_project_does_not_remind(city, project):

@@ -39,6 +39,17 @@ def test_the_list_masks_the_resident_for_viewers(city):
     assert "remind_at" not in answer
 
 
+def test_a_viewer_cannot_read_the_order_of_masked_names_by_sorting(city):
+    # Posted in an order unlike the order of the full names; the auditor sees all three as 张**.
+    wishes = [post(city, resident_name=name) for name in ("张阿", "张中", "张乙")]
+    api = api_as(city.users["auditor"])
+    plain = [row["id"] for row in api.get(LIST).json()["results"]]
+    for ordering in ("resident_name", "-resident_name"):
+        sorted_ids = [row["id"] for row in api.get(LIST, {"ordering": ordering}).json()["results"]]
+        assert sorted_ids == plain, ordering
+    assert {wish.pk for wish in wishes} == set(plain)
+
+
 def test_the_api_is_scoped(city):
     wish = post(city)
     api = api_as(worker_of(city.communities[1]))

@@ -76,6 +76,7 @@ class RoleAssignmentViewSet(
 ):
     """The roles held in the user's scope, revoked ones included."""
 
+    ordering_fields = ["granted_at"]
     queryset = RoleAssignment.objects.select_related("user", "area", "department")
     serializer_class = RoleAssignmentSerializer
     filterset_class = RoleAssignmentFilterSet
@@ -95,6 +96,7 @@ class RoleAssignmentViewSet(
 class UserViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, ScopedViewSet):
     """The users who hold a role in the user's scope, each with the active roles the user may see."""
 
+    ordering_fields = ["username", "date_joined"]
     queryset = User.objects.all()
     serializer_class = UserSerializer
     serializer_classes = {"create": UserCreateSerializer}

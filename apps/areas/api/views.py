@@ -42,6 +42,7 @@ class AreaViewSet(
 ):
     """The five-level grid: districts, streets, communities, grids and buildings in the user's scope."""
 
+    ordering_fields = ["code", "name"]
     queryset = Area.objects.all()
     serializer_class = AreaDetailSerializer
     filterset_class = AreaFilterSet

@@ -6,7 +6,7 @@ from rest_framework import serializers
 from apps.accounts.scope import user_scope
 from apps.areas.api.serializers import ActorSerializer, AreaBriefSerializer
 from apps.areas.models import Area
-from apps.cases.choices import CaseAction, Channel, HandlingLevel, Rating, Urgency
+from apps.cases.choices import REPORTABLE_CHANNELS, CaseAction, HandlingLevel, Rating, Urgency
 from apps.cases.models import Case, CaseAttachment, CaseEvent, Category, RoutingRule
 from apps.cases.selectors import CASE_BUCKETS, case_actions
 from apps.core.api.fields import IdentityUrlField, RestrictedPrimaryKeyRelatedField
@@ -171,7 +171,7 @@ class CaseCreateSerializer(IdempotentCreateSerializer):
 
     category = serializers.PrimaryKeyRelatedField(queryset=Category.objects.all(), label=_("category"))
     area = RestrictedPrimaryKeyRelatedField(queryset=Area.objects.all(), label=_("area"))
-    channel = serializers.ChoiceField(choices=Channel.choices, label=_("channel"))
+    channel = serializers.ChoiceField(choices=REPORTABLE_CHANNELS, label=_("channel"))
     title = serializers.CharField(label=_("title"), max_length=100)
     description = serializers.CharField(label=_("description"), max_length=4000)
     address = serializers.CharField(

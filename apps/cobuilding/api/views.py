@@ -56,6 +56,7 @@ class _ListRetrieveCreate(
 class AgreementViewSet(_ListRetrieveCreate):
     """Co-building agreements (共建协议) of the streets and communities in the user's scope."""
 
+    ordering_fields = ["signed_on", "valid_until"]
     queryset = Agreement.objects.select_related("area", "partner_unit")
     serializer_class = AgreementSerializer
     serializer_classes = {
@@ -107,6 +108,7 @@ class ResourceViewSet(_ListRetrieveCreate):
 class NeedViewSet(_ListRetrieveCreate):
     """The needs lists (需求清单): a unit takes a need (接单), and its fulfilment is recorded."""
 
+    ordering_fields = ["needed_by"]
     queryset = Need.objects.select_related("taken_by")
     serializer_class = NeedSerializer
     serializer_classes = {

@@ -34,6 +34,9 @@ class ScopedViewSet(GenericViewSet):
     http_method_names = ["get", "post", "patch", "head", "options"]
     # The serializers of actions whose fields differ from `serializer_class` ("partial_update": …).
     serializer_classes: dict = {}
+    # What `?ordering=` may sort by: only what a viewset names. DRF's default, every readable field,
+    # would let a caller sort by a value shown masked (a resident's name) and so read its order.
+    ordering_fields: list[str] = ["id"]
 
     def get_queryset(self):
         return self.queryset.restrict(self.request.user, VIEW)

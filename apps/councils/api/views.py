@@ -38,6 +38,7 @@ class MeetingViewSet(
 ):
     """Council meetings (党群议事会, 居民议事会, 小区夜话, 联席会议) in the user's areas."""
 
+    ordering_fields = ["held_at"]
     queryset = Meeting.objects.select_related("area")
     serializer_class = MeetingSerializer
     serializer_classes = {"retrieve": MeetingDetailSerializer}
@@ -126,6 +127,7 @@ class ResolutionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Scoped
 class TaskViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSet):
     """Council tasks in the user's areas: `mine=true` for the user's own."""
 
+    ordering_fields = ["deadline", "created_at"]
     queryset = Task.objects.select_related("owner", "resolution")
     serializer_class = CouncilTaskSerializer
     serializer_classes = {"retrieve": CouncilTaskDetailSerializer}

@@ -24,6 +24,7 @@ class DepartmentViewSet(
 ):
     """Functional departments: those of the user's areas and of the areas above them."""
 
+    ordering_fields = ["name"]
     queryset = Department.objects.prefetch_related("served_areas", "categories")
     serializer_class = DepartmentSerializer
     filterset_class = DepartmentFilterSet

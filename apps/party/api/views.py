@@ -59,6 +59,7 @@ class _ListRetrieveCreate(
 class OrganisationViewSet(_ListRetrieveCreate):
     """The party tree bound to the grid, in the user's scope."""
 
+    ordering_fields = ["name"]
     queryset = PartyOrganisation.objects.all()
     serializer_class = OrganisationSerializer
     filterset_class = OrganisationFilterSet
@@ -72,6 +73,7 @@ class OrganisationViewSet(_ListRetrieveCreate):
 class MemberViewSet(_ListRetrieveCreate):
     """The member rosters of the organisations in the user's scope."""
 
+    ordering_fields = ["name"]
     queryset = PartyMember.objects.all()
     serializer_class = MemberSerializer
     filterset_class = MemberFilterSet
@@ -85,6 +87,7 @@ class MemberViewSet(_ListRetrieveCreate):
 class PartnerUnitViewSet(_ListRetrieveCreate):
     """Units resident in the user's areas that co-build with them (驻区单位)."""
 
+    ordering_fields = ["name"]
     queryset = PartnerUnit.objects.all()
     serializer_class = PartnerUnitSerializer
     filterset_class = PartnerUnitFilterSet
@@ -140,6 +143,7 @@ class RegistrationViewSet(_ListRetrieveCreate):
     """Working members registered with communities: the community side sees who is registered in its
     areas, the organisation side where its members are registered."""
 
+    ordering_fields = ["registered_at"]
     queryset = MemberRegistration.objects.all()
     serializer_class = RegistrationSerializer
     serializer_classes = {
@@ -195,6 +199,7 @@ class RegistrationViewSet(_ListRetrieveCreate):
 class ServiceRecordViewSet(_ListRetrieveCreate):
     """Service records of the registrations the user sees."""
 
+    ordering_fields = ["served_on"]
     queryset = ServiceRecord.objects.all()
     serializer_class = ServiceRecordSerializer
     filterset_class = ServiceRecordFilterSet

@@ -57,6 +57,7 @@ class ProjectViewSet(
 ):
     """Projects under 四定两评 in the user's scope, and one endpoint per action."""
 
+    ordering_fields = ["created_at", "deadline"]
     queryset = Project.objects.all()
     serializer_class = ProjectDetailSerializer
     filterset_class = ProjectFilterSet
@@ -154,6 +155,7 @@ class OwnerOrStaff(BasePermission):
 class MilestoneViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSet):
     """The milestones of the projects in the user's scope."""
 
+    ordering_fields = ["due_on"]
     queryset = Milestone.objects.select_related("done_by", "project__area")
     serializer_class = ProjectMilestoneSerializer
     filterset_class = MilestoneFilterSet

@@ -35,6 +35,7 @@ class WishViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Creat
     "cogov.change" over the wish (403 otherwise); a wish out of scope is 404; an action that does not fit
     the wish's state now (already claimed, not fulfilled …) is 409."""
 
+    ordering_fields = ["created_at", "claim_by", "fulfil_by"]
     queryset = MicroWish.objects.select_related("member", "organisation", "partner_unit")
     serializer_class = WishSerializer
     serializer_classes = {"retrieve": WishDetailSerializer}
