@@ -11,24 +11,11 @@ from django.utils.translation import gettext_lazy as _
 
 from apps.accounts.scope import VIEW, user_scope
 from apps.areas.models import Area
-from apps.core.admin import ScopedAdmin, ServiceAdminMixin
+from apps.core.admin import ReadOnlyMixin, ScopedAdmin, ServiceAdminMixin
 from apps.departments.models import Department
 
 from . import categories
 from .models import Case, CaseEvent, Category, RoutingRule
-
-
-class ReadOnlyMixin:
-    """Rows written only by the services: shown, never added, changed or deleted here."""
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Category)

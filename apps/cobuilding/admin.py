@@ -3,20 +3,9 @@
 
 from django.contrib import admin
 
-from apps.core.admin import ScopedAdmin
+from apps.core.admin import ReadOnlyMixin, ScopedAdmin
 
 from .models import Agreement, AgreementEvent, Evaluation, EvaluationRound, JointProject, Need, Resource
-
-
-class ReadOnlyMixin:
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 class AgreementEventInline(ReadOnlyMixin, admin.TabularInline):

@@ -78,3 +78,17 @@ class ServiceAdminMixin:
             for message in error.messages:
                 self.message_user(request, message, level=messages.ERROR)
             return HttpResponseRedirect(request.get_full_path())
+
+
+class ReadOnlyMixin:
+    """Rows written only by the services (which check each step and keep the timeline): shown, never
+    added, changed or deleted here."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from apps.core.admin import ScopedAdmin
+from apps.core.admin import ReadOnlyMixin, ScopedAdmin
 
 from .models import Meeting, Resolution, Task, TaskEvent, Topic
 
@@ -31,18 +31,8 @@ class TaskEventInline(_ReadOnlyInline):
     fields = ["created_at", "action", "actor", "from_state", "to_state", "note"]
 
 
-class _ReadOnlyAdmin(ScopedAdmin):
-    """Councils are written through their pages and the API, where the services check each step."""
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-
 @admin.register(Meeting)
-class MeetingAdmin(_ReadOnlyAdmin):
+class MeetingAdmin(ReadOnlyMixin, ScopedAdmin):
     list_display = ["title", "kind", "area", "held_at", "host"]
     list_filter = ["kind"]
     search_fields = ["title", "place", "host"]
@@ -53,7 +43,7 @@ class MeetingAdmin(_ReadOnlyAdmin):
 
 
 @admin.register(Resolution)
-class ResolutionAdmin(_ReadOnlyAdmin):
+class ResolutionAdmin(ReadOnlyMixin, ScopedAdmin):
     list_display = ["__str__", "meeting", "outcome", "follow_up", "case", "case_deadline"]
     list_filter = ["outcome", "follow_up"]
     search_fields = ["text", "meeting__title"]
@@ -62,7 +52,7 @@ class ResolutionAdmin(_ReadOnlyAdmin):
 
 
 @admin.register(Task)
-class TaskAdmin(_ReadOnlyAdmin):
+class TaskAdmin(ReadOnlyMixin, ScopedAdmin):
     list_display = ["title", "owner", "area", "deadline", "state"]
     list_filter = ["state"]
     search_fields = ["title", "description", "owner__full_name", "owner__username"]

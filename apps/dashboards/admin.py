@@ -4,8 +4,7 @@ rollups and of the watermark, for checking what the dashboards read."""
 from django import forms
 from django.contrib import admin
 
-from apps.cases.admin import ReadOnlyMixin
-from apps.core.admin import ScopedAdmin, ServiceAdminMixin
+from apps.core.admin import ReadOnlyMixin, ScopedAdmin, ServiceAdminMixin
 
 from .evaluation import INDICATORS, weights_save
 from .models import AreaDay, CaseDay, DepartmentDay, EvaluationWeight, RollupState, VisitDay, WorkerDay

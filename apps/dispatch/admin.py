@@ -6,8 +6,7 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from apps.accounts.scope import VIEW
-from apps.cases.admin import ReadOnlyMixin
-from apps.core.admin import ScopedAdmin, ServiceAdminMixin
+from apps.core.admin import ReadOnlyMixin, ScopedAdmin, ServiceAdminMixin
 
 from . import services
 from .models import Deadline, DispatchOrder, Escalation, ExtensionRequest, SlaPolicy, Supervision, Whistle

@@ -6,8 +6,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from apps.cases.admin import ReadOnlyMixin
-from apps.core.admin import ScopedAdmin, SuperusersOnlyAdmin
+from apps.core.admin import ReadOnlyMixin, ScopedAdmin, SuperusersOnlyAdmin
 
 from .models import CodeMapping, HotlineOrder
 

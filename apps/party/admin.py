@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from apps.core.admin import ScopedAdmin, ServiceAdminMixin
+from apps.core.admin import ReadOnlyMixin, ScopedAdmin, ServiceAdminMixin
 
 from . import services
 from .models import (
@@ -95,21 +95,7 @@ class PartyMemberAdmin(ServiceAdminMixin, ScopedAdmin):
         obj.pk = created.pk
 
 
-class WrittenByServicesMixin:
-    """Registrations and service records are written by the pages and the API (through the services,
-    which keep the timeline): shown here, never added, changed or deleted."""
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
-class RegistrationEventInline(WrittenByServicesMixin, admin.TabularInline):
+class RegistrationEventInline(ReadOnlyMixin, admin.TabularInline):
     model = RegistrationEvent
     fields = ["created_at", "action", "actor", "from_state", "to_state", "note", "data"]
     readonly_fields = fields
@@ -119,7 +105,7 @@ class RegistrationEventInline(WrittenByServicesMixin, admin.TabularInline):
         return super().get_queryset(request).select_related("actor")
 
 
-class ServiceRecordInline(WrittenByServicesMixin, admin.TabularInline):
+class ServiceRecordInline(ReadOnlyMixin, admin.TabularInline):
     model = ServiceRecord
     fields = ["served_on", "title", "hours", "area", "recorded_by"]
     readonly_fields = fields
@@ -130,7 +116,7 @@ class ServiceRecordInline(WrittenByServicesMixin, admin.TabularInline):
 
 
 @admin.register(MemberRegistration)
-class MemberRegistrationAdmin(WrittenByServicesMixin, ScopedAdmin):
+class MemberRegistrationAdmin(ReadOnlyMixin, ScopedAdmin):
     list_display = ["member", "community", "area", "source", "state", "registered_at"]
     list_filter = ["state", "source"]
     search_fields = ["member__name", "community__name", "area__name"]
@@ -152,7 +138,7 @@ class MemberRegistrationAdmin(WrittenByServicesMixin, ScopedAdmin):
 
 
 @admin.register(ServiceRecord)
-class ServiceRecordAdmin(WrittenByServicesMixin, ScopedAdmin):
+class ServiceRecordAdmin(ReadOnlyMixin, ScopedAdmin):
     list_display = ["title", "registration", "served_on", "hours", "area"]
     list_filter = ["served_on"]
     search_fields = ["title", "registration__member__name"]

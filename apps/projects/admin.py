@@ -3,8 +3,7 @@
 
 from django.contrib import admin
 
-from apps.cases.admin import ReadOnlyMixin
-from apps.core.admin import ScopedAdmin
+from apps.core.admin import ReadOnlyMixin, ScopedAdmin
 
 from .models import Milestone, Project, ProjectEvaluation, ProjectEvent
 

@@ -4,8 +4,7 @@ access log and imports. Nothing is deleted."""
 
 from django.contrib import admin
 
-from apps.cases.admin import ReadOnlyMixin
-from apps.core.admin import ScopedAdmin
+from apps.core.admin import ReadOnlyMixin, ScopedAdmin
 
 from .models import CareTag, Household, HouseholdEvent, ImportJob, Resident, ResidentAccess, RiskRule
 

@@ -3,8 +3,7 @@ and read-only, scoped pages of visits with their photos."""
 
 from django.contrib import admin
 
-from apps.cases.admin import ReadOnlyMixin
-from apps.core.admin import ScopedAdmin, ServiceAdminMixin
+from apps.core.admin import ReadOnlyMixin, ScopedAdmin, ServiceAdminMixin
 
 from .models import Visit, VisitPhoto, VisitPlan
 from .services import visit_plan_save
