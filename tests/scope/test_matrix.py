@@ -120,6 +120,9 @@ def _expected(user: User, model, parents: dict[int, int | None]) -> set[int]:
                 hit = inside(row.pk)
             elif model is Department:
                 hit = inside(row.area_id) or row.area_id in above or row.pk == assignment.department_id
+            elif model is PartnerUnit:
+                # A community reads the units resident in its street and district, as it does departments.
+                hit = inside(row.area_id) or row.area_id in above
             elif model is User:
                 hit = any(
                     inside(role.area_id if role.area_id else role.department.area_id)
