@@ -1,6 +1,6 @@
 """Reads of the council pages and API: scoped meetings and tasks, and the people a follow-up can go to."""
 
-from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models import Count, Exists, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -8,6 +8,7 @@ from apps.accounts.models import RoleAssignment, User
 from apps.accounts.roles import PERMISSIONS
 from apps.accounts.scope import VIEW
 from apps.areas.models import Area
+from apps.cases.models import Case
 
 from .choices import TaskState
 from .models import Meeting, Resolution, Task, Topic
@@ -41,9 +42,19 @@ def filter_meetings(queryset: QuerySet[Meeting], *, q="", kind="", held_from=Non
     return queryset
 
 
-def resolutions_of(meeting: Meeting) -> QuerySet[Resolution]:
-    """A meeting's resolutions with what their follow-up shows: the task, or the case and its status."""
-    return meeting.resolutions.select_related("topic", "task__owner", "case", "case_owner").order_by("id")
+def resolution_rows(user) -> QuerySet[Resolution]:
+    """Resolutions with what their follow-up shows: the task, or the case and its status. `case_visible`
+    says whether the user may read the case (through `restrict`, like every related row); the page and
+    the API show a case only then."""
+    return (
+        Resolution.objects.select_related("topic", "task__owner", "case", "case_owner")
+        .annotate(case_visible=Exists(Case.objects.restrict(user, VIEW).filter(pk=OuterRef("case_id"))))
+        .order_by("id")
+    )
+
+
+def resolutions_of(meeting: Meeting, user) -> QuerySet[Resolution]:
+    return resolution_rows(user).filter(meeting=meeting)
 
 
 def tasks(user) -> QuerySet[Task]:

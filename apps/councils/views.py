@@ -102,7 +102,7 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "meeting": meeting,
             "topics": topics,
-            "resolutions": selectors.resolutions_of(meeting),
+            "resolutions": selectors.resolutions_of(meeting, request.user),
             "may_change": may_change,
             "topic_form": TopicForm() if may_change else None,
             "resolution_form": ResolutionForm(topics=meeting.topics.order_by("id")) if may_change else None,

@@ -88,6 +88,14 @@ class ResolutionSerializer(serializers.ModelSerializer):
         ]
         read_only_fields = ["meeting", "follow_up", "case", "case_owner", "case_deadline", "created_at"]
 
+    def to_representation(self, instance):
+        data = super().to_representation(instance)
+        # The case only where the reader may read it (selectors.resolution_rows); a row written just now
+        # has none yet.
+        if not getattr(instance, "case_visible", False):
+            data.update(case=None, case_serial=None, case_status=None, case_status_label=None)
+        return data
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         meeting = self.context.get("meeting")

@@ -6,9 +6,10 @@ from rest_framework.decorators import action
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
+from apps.accounts.scope import VIEW
 from apps.cases.api.serializers import CaseSerializer
 from apps.core.api.viewsets import ScopedViewSet
-from apps.councils import services
+from apps.councils import selectors, services
 from apps.councils.filters import MeetingFilterSet, ResolutionFilterSet, TaskFilterSet
 from apps.councils.models import Meeting, Resolution, Task, TaskEvent, Topic
 
@@ -24,8 +25,6 @@ from .serializers import (
     MeetingSerializer,
     ResolutionSerializer,
 )
-
-_RESOLUTION_ROWS = Resolution.objects.select_related("case", "task").order_by("id")
 
 
 @extend_schema_view(
@@ -49,7 +48,7 @@ class MeetingViewSet(
         if self.action == "retrieve":
             queryset = queryset.prefetch_related(
                 Prefetch("topics", queryset=Topic.objects.order_by("id")),
-                Prefetch("resolutions", queryset=_RESOLUTION_ROWS),
+                Prefetch("resolutions", queryset=selectors.resolution_rows(self.request.user)),
             )
         return queryset
 
@@ -87,9 +86,12 @@ class MeetingViewSet(
 class ResolutionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSet):
     """Resolutions of the meetings in the user's areas; each can get one follow-up, a task or a case."""
 
-    queryset = _RESOLUTION_ROWS
+    queryset = Resolution.objects.all()
     serializer_class = ResolutionSerializer
     filterset_class = ResolutionFilterSet
+
+    def get_queryset(self):
+        return selectors.resolution_rows(self.request.user).restrict(self.request.user, VIEW)
 
     @extend_schema(
         summary=_("Make an adopted resolution a council task"),
