@@ -86,7 +86,10 @@ def test_a_community_worker_takes_a_micro_wish_to_its_confirmation_on_a_phone(pa
     # On a phone the main navigation is folded behind its toggler.
     main_nav = page.get_by_role("navigation", name="Main navigation")
     main_nav.get_by_role("button", name="Toggle navigation").click()
+    # Bootstrap unfolds it with an animation ("collapsing"); a click during it can land on nothing.
+    expect(page.locator("#main-nav")).to_have_class(re.compile(r"\bshow\b"))
     main_nav.get_by_role("link", name="Party building").click()
+    expect(page.get_by_test_id("party-tabs")).to_be_visible()
     page.get_by_test_id("party-tabs").get_by_role("link", name="Micro wishes").click()
     expect(page.get_by_test_id("party-tabs").get_by_role("link", name="Micro wishes")).to_have_class(ACTIVE)
     page.get_by_test_id("wish-create").click()
