@@ -54,6 +54,11 @@ REPORT = ROOT / "docs" / "benchmarks.md"
 CASES = int(os.environ.get("BENCH_CASES", "1000000"))
 SWEEP_DEADLINES = int(os.environ.get("BENCH_SWEEP", "100000"))
 ONLY = {step.strip() for step in os.environ.get("BENCH_ONLY", "").split(",") if step.strip()}
+# A long load can be kept and measured again: BENCH_KEEP_DB=1 leaves the benchmark database in place at
+# the end; BENCH_REUSE_DB=1 starts from the kept one (migrated to the code being measured) instead of a
+# fresh one, loading the city and the dashboards' cases only where they are missing.
+KEEP_DB = bool(os.environ.get("BENCH_KEEP_DB"))
+REUSE_DB = bool(os.environ.get("BENCH_REUSE_DB"))
 
 
 def wanted(step: str) -> bool:
@@ -165,9 +170,11 @@ def main() -> None:
     # No setup_test_environment(): it instruments every template render for the test client (a copy of
     # the context at each include), which a served page does not pay. The test settings already accept
     # the client's host and keep mail in memory.
-    old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True)
+    old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True, keepdb=REUSE_DB)
     try:
-        user = user_create(username="bench", password="Bench-Passw0rd-1", full_name="测试用户")
+        user = User.objects.filter(username="bench").first() or user_create(
+            username="bench", password="Bench-Passw0rd-1", full_name="测试用户"
+        )
         token = api_token_issue(user=user).key
         anonymous, signed_in = Client(), Client()
         signed_in.force_login(user)
@@ -179,7 +186,8 @@ def main() -> None:
                 anonymous, "/api/v1/auth/me/", authorization=f"Token {token}"
             ),
         }
-        city = bench_city()
+        # A kept database has its city: the report keeps the section of the run that loaded it.
+        city = None if REUSE_DB and Area.objects.exists() else bench_city()
         cases = imports = people = dashboards = None
         if wanted("cases"):
             cases = bench_cases_all()
@@ -198,7 +206,7 @@ def main() -> None:
             integrations = bench_integrations.bench_integrations()
         description = machine()
     finally:
-        connection.creation.destroy_test_db(old_name, verbosity=0)
+        connection.creation.destroy_test_db(old_name, verbosity=0, keepdb=KEEP_DB)
     write_report(
         results,
         city,
@@ -225,7 +233,7 @@ def bench_cases_all() -> dict:
 
 def write_report(
     results: dict,
-    city: dict,
+    city: dict | None,
     cases: dict | None,
     imports: dict | None,
     description: str,
@@ -259,7 +267,7 @@ def write_report(
             "|---|---:|---:|---:|---:|",
             *rows,
             "",
-            *city_report(city, base, today),
+            *(city_report(city, base, today) if city else []),
             *(cases_report(cases, base, today) if cases else []),
             *(bench_imports.imports_report(imports, today) if imports else []),
             *(bench_people.people_report(people, base, today) if people else []),
@@ -267,7 +275,7 @@ def write_report(
             *(integrations_report(integrations, today) if integrations else []),
         ]
     )
-    if ONLY and REPORT.exists():
+    if (ONLY or city is None) and REPORT.exists():
         text = _keep_other_sections(REPORT.read_text(encoding="utf-8"), text)
     REPORT.write_text(text, encoding="utf-8")
     sys.stdout.write(text)

@@ -223,6 +223,13 @@ class Case(PlacedInArea):
                 )
                 for level in ("district", "street", "community", "grid")
             ),
+            # The open cases by place: the dashboards count them per area every minute from this
+            # index alone (apps.dashboards.rollup.count_stock).
+            models.Index(
+                fields=["district", "street", "community", "grid"],
+                condition=Q(status__in=OPEN_STATUSES),
+                name="cases_open_places",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -7,7 +7,16 @@ from django.contrib import admin
 from apps.core.admin import ReadOnlyMixin, ScopedAdmin, ServiceAdminMixin
 
 from .evaluation import INDICATORS, weights_save
-from .models import AreaDay, CaseDay, DepartmentDay, EvaluationWeight, RollupState, VisitDay, WorkerDay
+from .models import (
+    AreaDay,
+    CaseDay,
+    CaseStock,
+    DepartmentDay,
+    EvaluationWeight,
+    RollupState,
+    VisitDay,
+    WorkerDay,
+)
 
 
 class EvaluationWeightForm(forms.ModelForm):
@@ -79,6 +88,16 @@ class VisitDayAdmin(RollupAdmin):
 class WorkerDayAdmin(RollupAdmin):
     list_display = ["day", "area", "worker", "visits", "cases_reported"]
     list_select_related = ["area", "worker"]
+
+
+@admin.register(CaseStock)
+class CaseStockAdmin(ReadOnlyMixin, ScopedAdmin):
+    list_display = ["area", "level", "open", "overdue", "escalated"]
+    list_filter = ["level"]
+    list_select_related = ["area"]
+
+    def get_readonly_fields(self, request, obj=None):
+        return [field.name for field in self.model._meta.fields]
 
 
 @admin.register(RollupState)

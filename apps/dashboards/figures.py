@@ -14,10 +14,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from apps.areas.models import Area
-from apps.cases.models import Case, Category
+from apps.cases.models import Category
 from apps.departments.models import Department
 
-from .models import AreaDay, CaseDay, DepartmentDay, VisitDay
+from .models import STOCK_MEASURES, AreaDay, CaseDay, CaseStock, DepartmentDay, VisitDay
 
 CASE_MEASURES = tuple(
     field.name
@@ -152,8 +152,9 @@ def trend(user, area: Area, first: date, last: date) -> list[dict]:
 
 def by_category(user, area: Area, first: date, last: date) -> list[dict]:
     """The case figures by top-level category, largest first."""
-    categories = {pk: (parent or pk) for pk, parent in Category.objects.values_list("pk", "parent_id")}
-    names = dict(Category.objects.filter(parent__isnull=True).values_list("pk", "name"))
+    tree = Category.objects.values_list("pk", "parent_id", "name")
+    categories = {pk: (parent or pk) for pk, parent, _name in tree}
+    names = {pk: name for pk, parent, name in tree if parent is None}
     grouped: dict[int, dict] = {}
     rows = (
         CaseDay.objects.restrict(user)
@@ -268,72 +269,67 @@ def departments(user, area: Area, first: date, last: date) -> list[dict]:
     return result
 
 
-def live(user, area: Area) -> dict[str, int]:
-    """What stands now, counted from the case tables: open cases, cases with a missed limit on an open
-    order, and cases escalated to a higher level still being worked on."""
-    from apps.dispatch.models import LATE_ORDER, DispatchOrder  # noqa: PLC0415
-
-    place = {f"{area.level_field}_id": area.pk}
-    cases = Case.objects.restrict(user).filter(**place)
-    # The late orders are placed like their cases: counted from them (and the partial index of late
-    # orders) without looking each case up.
-    late = DispatchOrder.objects.restrict(user).filter(LATE_ORDER, **place)
-    return {
-        "open": cases.open().count(),
-        "overdue": late.values("case_id").distinct().count(),
-        "escalated": cases.filter(_escalated_now()).count(),
-    }
-
-
-def _escalated_now() -> Q:
-    from apps.dispatch.models import Whistle  # noqa: PLC0415
-
-    escalated = Whistle.objects.filter(
-        escalated_from__isnull=False, orders__status__in=["pending", "accepted"]
-    )
-    return Q(pk__in=escalated.values("case_id"))
+def now(user, area: Area) -> dict[str, int]:
+    """What stands in the area at the last count (`CaseStock`, counted every minute): open cases, cases
+    with a missed limit on an open order, and cases escalated to a higher level still being worked on."""
+    row = CaseStock.objects.restrict(user).filter(area=area).values(*STOCK_MEASURES).first()
+    return row or dict.fromkeys(STOCK_MEASURES, 0)
 
 
 def feed(user, area: Area, *, limit: int = 20) -> list[dict]:
-    """The latest escalations and red-card supervisions in the area, newest first."""
+    """The latest escalations and red-card supervisions in the area, newest first. Only the columns
+    shown are read: the feed is on every dashboard and refreshes every minute."""
     from apps.dispatch.choices import SupervisionLevel  # noqa: PLC0415
-    from apps.dispatch.models import Escalation, Supervision  # noqa: PLC0415
+    from apps.dispatch.models import WHISTLE_LEVELS, Escalation, Supervision  # noqa: PLC0415
 
     column = f"{area.level_field}_id"
+    levels = dict(WHISTLE_LEVELS)
     escalations = (
         Escalation.objects.filter(**{f"order__case__{column}": area.pk})
         .filter(order__in=_visible_orders(user))
-        .select_related("order__case", "order__department")
-        .order_by("-created_at", "-id")[:limit]
+        .order_by("-created_at", "-id")
+        .values(
+            "created_at",
+            "from_level",
+            "to_level",
+            "order__department__name",
+            "order__case_id",
+            "order__case__serial",
+            "order__case__title",
+        )[:limit]
     )
     cards = (
         Supervision.objects.restrict(user)
         .filter(**{f"case__{column}": area.pk}, level=SupervisionLevel.RED)
-        .select_related("case", "issuing_area")
-        .order_by("-created_at", "-id")[:limit]
+        .order_by("-created_at", "-id")
+        .values("created_at", "note", "issuing_area__name", "case_id", "case__serial", "case__title")[:limit]
     )
     items = [
         {
             "kind": "escalation",
-            "at": item.created_at,
-            "case": item.order.case,
+            "at": row["created_at"],
+            "case": {
+                "id": row["order__case_id"],
+                "serial": row["order__case__serial"],
+                "title": row["order__case__title"],
+            },
             "text": _("%(department)s missed the limit: escalated from level %(from)s to %(to)s")
             % {
-                "department": item.order.department.name,
-                "from": item.get_from_level_display(),
-                "to": item.get_to_level_display(),
+                "department": row["order__department__name"],
+                "from": levels.get(row["from_level"], row["from_level"]),
+                "to": levels.get(row["to_level"], row["to_level"]),
             },
         }
-        for item in escalations
+        for row in escalations
     ] + [
         {
             "kind": "red_card",
-            "at": item.created_at,
-            "case": item.case,
+            "at": row["created_at"],
+            "case": {"id": row["case_id"], "serial": row["case__serial"], "title": row["case__title"]},
             "text": _("Red card from %(area)s: %(note)s")
-            % {"area": item.issuing_area.name, "note": item.note[:80]},
+            % {"area": row["issuing_area__name"], "note": row["note"][:80]},
         }
-        for item in cards
+        for row in cards
     ]
     items.sort(key=lambda item: item["at"], reverse=True)
     return items[:limit]

@@ -58,15 +58,11 @@ def one_row_per_area_and_day(model_name: str) -> tuple[list, list]:
     )
 
 
-class Rollup(models.Model):
-    """What every rollup row has: its day (in the installation's time zone), its area, the area's parent
-    and the area's ancestors by level (the area itself included at its own level).
+class Placed(models.Model):
+    """Where a dashboard row belongs: its area, the area's level and parent, and the area's ancestors by
+    level (the area itself included at its own level), so that `restrict()` scopes it like any row placed
+    in an area and an area's children's rows are those whose `parent_id` is the area."""
 
-    Rollups are derived rows: they are not `PlacedInArea` (re-gridding does not move them); the days
-    after a change are recomputed by the refresh, older days keep the grid they were counted in.
-    """
-
-    day = models.DateField(_("day"))
     area = models.ForeignKey("areas.Area", models.CASCADE, verbose_name=_("area"), **DERIVED)
     level = models.PositiveSmallIntegerField(_("level"))
     parent = _ancestor(_("parent area"))
@@ -84,6 +80,19 @@ class Rollup(models.Model):
     def scope_filter(cls, scope: Scope, action: str) -> models.Q | None:
         """The rows of the areas where the user holds dashboard.view (or dashboard.<action>)."""
         return subtree_filter(scope.areas(f"dashboard.{action}"))
+
+
+class Rollup(Placed):
+    """What every rollup row has: its day (in the installation's time zone) and its place.
+
+    Rollups are derived rows: they are not `PlacedInArea` (re-gridding does not move them); the days
+    after a change are recomputed by the refresh, older days keep the grid they were counted in.
+    """
+
+    day = models.DateField(_("day"))
+
+    class Meta:
+        abstract = True
 
 
 class OrderFigures(models.Model):
@@ -224,6 +233,29 @@ class WorkerDay(Rollup):
 
     def __str__(self) -> str:
         return f"{self.day} {self.area_id} {self.worker_id}"
+
+
+class CaseStock(Placed):
+    """What stands in one area (levels 1 to 4) at the last count: open cases, cases with a missed limit on
+    an open order, and cases escalated to a higher level still being worked on. A stock, not a flow: it is
+    counted whole from the case tables (`apps.dashboards.rollup.count_stock`, every minute) and read by
+    the dashboards' tiles, so that a district's tiles read one row instead of counting its open cases.
+    Areas with nothing standing have no row."""
+
+    open = counter(_("open cases"))
+    overdue = counter(_("cases with a missed limit"))
+    escalated = counter(_("cases escalated"))
+
+    class Meta:
+        verbose_name = _("cases standing now")
+        verbose_name_plural = _("cases standing now")
+        constraints = [models.UniqueConstraint(fields=["area"], name="dashboards_casestock_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.area_id} {self.open}/{self.overdue}/{self.escalated}"
+
+
+STOCK_MEASURES = ("open", "overdue", "escalated")
 
 
 class RollupState(models.Model):

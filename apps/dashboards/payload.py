@@ -16,7 +16,7 @@ from apps.areas.models import Area
 
 from . import figures
 from .models import RollupState
-from .rollup import STATE
+from .rollup import STATE, STOCK_STATE
 
 DEFAULT_DAYS = 30
 
@@ -144,12 +144,7 @@ def _feed_item(item: dict) -> dict:
         "kind": item["kind"],
         "at": _iso(item["at"]),
         "text": str(item["text"]),
-        "case": {
-            "id": case.pk,
-            "serial": case.serial,
-            "title": case.title,
-            "url": reverse("cases:detail", args=[case.pk]),
-        },
+        "case": {**case, "url": reverse("cases:detail", args=[case["id"]])},
     }
 
 
@@ -162,8 +157,10 @@ def dashboard_payload(user, area: Area, *, days: int, figure: str) -> dict:
     totals = figures.summed(trend)
     rates = figures.rates(totals)
     coverage = figures.coverage(user, [area.pk], today=last).get(area.pk)
-    live = figures.live(user, area)
-    refreshed_at = RollupState.objects.filter(name=STATE).values_list("refreshed_at", flat=True).first()
+    now = figures.now(user, area)
+    moments = dict(
+        RollupState.objects.filter(name__in=[STATE, STOCK_STATE]).values_list("name", "refreshed_at")
+    )
     return {
         "area": {
             "id": area.pk,
@@ -176,9 +173,10 @@ def dashboard_payload(user, area: Area, *, days: int, figure: str) -> dict:
         "period": {"days": days, "first": _iso(first), "last": _iso(last)},
         "figure": {"name": figure, **_map_figure(figure)},
         "map_figures": [{"name": name, **_map_figure(name)} for name in MAP_FIGURES],
-        "refreshed_at": _iso(refreshed_at),
+        "refreshed_at": _iso(moments.get(STATE)),
+        "counted_at": _iso(moments.get(STOCK_STATE)),
         "tiles": {
-            **live,
+            **now,
             **{name: rates[name].as_dict() for name in TILE_RATES},
             "visit_coverage": {
                 **(coverage["rate"] if coverage else figures.Rate(0, 0)).as_dict(),

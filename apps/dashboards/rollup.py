@@ -20,15 +20,26 @@ from django.utils import timezone
 
 from apps.areas.models import Area
 from apps.cases.choices import CaseAction, Channel
-from apps.cases.models import CaseEvent
+from apps.cases.filters import overdue_condition
+from apps.cases.models import Case, CaseEvent
 from apps.core.db import insert_rows
 from apps.residents.models import Household
 from apps.visits.models import Visit
 
 from .facts import COUNTED_ACTIONS, case_measures, department_measures
-from .models import AreaDay, CaseDay, DepartmentDay, RollupState, VisitDay, WorkerDay
+from .models import (
+    STOCK_MEASURES,
+    AreaDay,
+    CaseDay,
+    CaseStock,
+    DepartmentDay,
+    RollupState,
+    VisitDay,
+    WorkerDay,
+)
 
 STATE = "dashboards"
+STOCK_STATE = "case_stock"
 LEVELS = ("district", "street", "community", "grid")
 # Departments are ranked on the dashboards of districts, streets and communities.
 DEPARTMENT_LEVELS = ("district", "street", "community")
@@ -68,11 +79,15 @@ def _note_places(places: dict[int, dict], chain: tuple) -> None:
             }
 
 
-def _lock_day(day: date) -> None:
-    """Two refreshes of the same day wait for each other instead of interleaving their writes."""
+def _lock(key: int) -> None:
+    """Two refreshes of the same rows wait for each other instead of interleaving their writes."""
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [0x6764, day.toordinal()])
+            cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [0x6764, key])
+
+
+def _lock_day(day: date) -> None:
+    _lock(day.toordinal())
 
 
 @dataclass
@@ -239,8 +254,9 @@ def first_fact_day() -> date | None:
 
 def rollup_refresh(*, window_days: int | None = None, now: datetime | None = None) -> RollupState:
     """Compute every day after the watermark and the last `window_days` days up to today, moving the
-    watermark past each completed day as it goes (an interrupted first fill resumes where it stopped).
-    Safe to run twice at once: each day is replaced whole under its own lock."""
+    watermark past each completed day as it goes (an interrupted first fill resumes where it stopped),
+    then count the stock (`count_stock`). Safe to run twice at once: each day is replaced whole under
+    its own lock."""
     now = now or timezone.now()
     today = timezone.localdate(now)
     if window_days is None:
@@ -264,5 +280,84 @@ def rollup_refresh(*, window_days: int | None = None, now: datetime | None = Non
     RollupState.objects.filter(pk=state.pk).update(
         refreshed_at=now, refreshed_days=(today - first).days + 1, seconds=time.perf_counter() - started
     )
+    # The tiles' stock is counted every minute on its own; a refresh leaves it current as well.
+    count_stock(now=now)
     state.refresh_from_db()
     return state
+
+
+@dataclass
+class StockResult:
+    counted_at: datetime
+    areas: int
+    written: int
+    deleted: int
+    seconds: float
+
+
+def escalated_now() -> Q:
+    """Cases escalated to a higher level whose orders there are still being worked on."""
+    from apps.dispatch.models import Whistle  # noqa: PLC0415 - dispatch builds on cases, as do we
+
+    escalated = Whistle.objects.filter(
+        escalated_from__isnull=False, orders__status__in=["pending", "accepted"]
+    )
+    return Q(pk__in=escalated.values("case_id"))
+
+
+def _stock_counts() -> tuple[dict[int, Counter], dict[int, dict]]:
+    """Each measure of the stock grouped by the cases' places (one pass over a partial index each: the
+    open cases, the late orders' cases, the escalated cases), added up to every level."""
+    chains = tuple(f"{level}_id" for level in LEVELS)
+    grouped = {
+        "open": Case.objects.open(),
+        "overdue": Case.objects.filter(overdue_condition()),
+        "escalated": Case.objects.filter(escalated_now()),
+    }
+    counted: dict[int, Counter] = defaultdict(Counter)
+    where: dict[int, dict] = {}
+    for measure, cases in grouped.items():
+        for *chain, number in cases.values_list(*chains).annotate(number=Count("pk")).order_by():
+            _note_places(where, tuple(chain))
+            for area_id in _ancestors(chain):
+                counted[area_id][measure] += number
+    return counted, where
+
+
+def count_stock(*, now: datetime | None = None) -> StockResult:
+    """Count what stands now in every area and bring `CaseStock` in line: rows are added, changed and
+    removed only where the count moved, so a count that finds a quiet city writes nothing but the time.
+    Safe to run twice at once (they take turns)."""
+    now = now or timezone.now()
+    started = time.perf_counter()
+    counted, where = _stock_counts()
+    with transaction.atomic():
+        _lock(0)
+        standing = {
+            area_id: (pk, counts)
+            for area_id, pk, *counts in CaseStock.objects.values_list("area_id", "pk", *STOCK_MEASURES)
+        }
+        added, changed = [], []
+        for area_id, counts in counted.items():
+            figures = [counts[measure] for measure in STOCK_MEASURES]
+            if area_id not in standing:
+                added.append(CaseStock(**where[area_id], **dict(zip(STOCK_MEASURES, figures, strict=True))))
+            elif standing[area_id][1] != figures:
+                changed.append(
+                    CaseStock(pk=standing[area_id][0], **dict(zip(STOCK_MEASURES, figures, strict=True)))
+                )
+        gone = [pk for area_id, (pk, _counts) in standing.items() if area_id not in counted]
+        CaseStock.objects.filter(pk__in=gone).delete()
+        CaseStock.objects.bulk_update(changed, STOCK_MEASURES, batch_size=BATCH)
+        CaseStock.objects.bulk_create(added, batch_size=BATCH)
+        seconds = time.perf_counter() - started
+        RollupState.objects.update_or_create(
+            name=STOCK_STATE, defaults={"refreshed_at": now, "seconds": seconds, "refreshed_days": 0}
+        )
+    return StockResult(
+        counted_at=now,
+        areas=len(counted),
+        written=len(added) + len(changed),
+        deleted=len(gone),
+        seconds=seconds,
+    )

@@ -71,6 +71,7 @@ def _page(request: HttpRequest, area: Area) -> HttpResponse:
             "payload": payload,
             "boundaries": boundaries,
             "refreshed_at": parse_datetime(payload["refreshed_at"] or ""),
+            "counted_at": parse_datetime(payload["counted_at"] or ""),
             "strings": {key: str(text) for key, text in STRINGS.items()},
             "periods": figures.PERIODS,
             "map_figures": MAP_FIGURES,

@@ -364,6 +364,13 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "apps.dashboards.tasks.refresh_rollups",
         "schedule": crontab(hour=2, minute=30),
     },
+    # The tiles' stock (open, overdue, escalated now): counted every minute, as often as a dashboard
+    # refreshes its figures; a count still queued when the next is due is dropped.
+    "dashboards-count-case-stock": {
+        "task": "apps.dashboards.tasks.count_case_stock",
+        "schedule": env.float("GRIDGOV_STOCK_SECONDS", default=60.0),
+        "options": {"expires": env.float("GRIDGOV_STOCK_SECONDS", default=60.0)},
+    },
     # Deliveries whose queued message was lost, and retries whose backoff has passed.
     "notifications-deliver-pending": {
         "task": "apps.notifications.tasks.deliver_pending",

@@ -73,6 +73,8 @@
     refreshed.textContent = payload.refreshed_at
       ? payload.refreshed_at.slice(0, 16).replace("T", " ")
       : "—";
+    const counted = root.querySelector("[data-counted-at]");
+    counted.textContent = payload.counted_at ? payload.counted_at.slice(11, 16) : "—";
     const waiting = root.querySelector("[data-testid=no-figures]");
     if (waiting) {
       waiting.hidden = Boolean(payload.refreshed_at);

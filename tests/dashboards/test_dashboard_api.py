@@ -18,7 +18,7 @@ from tests.dispatch.support import city_per_module
 pytestmark = pytest.mark.django_db
 city = city_per_module()
 
-API_QUERIES = 25
+API_QUERIES = 18
 HOME = "/api/v1/dashboards/"
 
 
@@ -146,7 +146,7 @@ def test_the_cost_does_not_grow_with_the_areas_or_the_days(city, facts):
     rollup_refresh()
     assert len(api.get(HOME).json()["children"]) == 8
     assert count_queries(api, HOME, {"days": 30}) == short
-    assert short <= API_QUERIES
+    assert short == API_QUERIES
 
 
 def test_the_schema_documents_both_endpoints(schema):

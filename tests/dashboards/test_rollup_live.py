@@ -37,7 +37,7 @@ from apps.cases.services import (
     case_verify,
 )
 from apps.dashboards.models import CaseDay, DepartmentDay, RollupState, VisitDay, WorkerDay
-from apps.dashboards.rollup import rollup_day, rollup_refresh
+from apps.dashboards.rollup import STATE, rollup_day, rollup_refresh
 from apps.dispatch.choices import ACTIVE_ORDER_STATUSES, WHISTLE_KINDS, OrderKind, OrderStatus
 from apps.dispatch.deadlines import sweep
 from apps.dispatch.models import DispatchOrder
@@ -404,7 +404,7 @@ def test_late_facts_count_within_the_window_and_older_days_stay(world, clock):
 def test_the_watermark_moves_to_yesterday_and_a_gap_is_filled(world, clock):
     """After the beat was down for four days, a refresh of the frequent entry (window of one day) computes
     every day since the watermark."""
-    state = RollupState.objects.get()
+    state = RollupState.objects.get(name=STATE)
     end_day = timezone.localtime(world.end).date()
     assert state.complete_through == end_day - timedelta(days=1)
     grid = world.city.grids[5]

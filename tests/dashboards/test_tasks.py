@@ -10,8 +10,8 @@ import pytest
 from django.utils import timezone
 
 from apps.cases.services import case_accept
-from apps.dashboards.models import CaseDay, RollupState, VisitDay
-from apps.dashboards.rollup import rollup_refresh
+from apps.dashboards.models import CaseDay, CaseStock, RollupState, VisitDay
+from apps.dashboards.rollup import STATE, STOCK_STATE, count_stock, rollup_refresh
 from apps.dispatch.services import case_dispatch
 from apps.visits.choices import VisitKind
 from apps.visits.services import visit_log
@@ -81,7 +81,7 @@ def test_two_workers_refresh_the_rollups_at_once(city, tmp_path):
         server.stop()
     assert finished, [worker.log.read_text()[-3000:] for worker in workers]
     today = timezone.localdate()
-    state = RollupState.objects.get()
+    state = RollupState.objects.get(name=STATE)
     assert state.complete_through == today - timedelta(days=1)
     # A refresh that found no watermark starts from the oldest fact, the visit two days ago; one that
     # found the other's watermark computes yesterday and today.
@@ -102,7 +102,7 @@ def test_two_refreshes_at_once_leave_the_rows_of_one(city):
     outcomes = race(lambda: rollup_refresh(window_days=3), lambda: rollup_refresh(window_days=3))
     assert all(isinstance(outcome, RollupState) for outcome in outcomes), outcomes
     concurrent = full_rows()
-    assert RollupState.objects.count() == 1
+    assert list(RollupState.objects.order_by("name").values_list("name", flat=True)) == [STOCK_STATE, STATE]
     now = timezone.now()
     rollup_refresh(window_days=3, now=now)
     sequential = full_rows()
@@ -115,3 +115,34 @@ def test_two_refreshes_at_once_leave_the_rows_of_one(city):
         assert concurrent[name], name
         # A set of rows: no row was written twice.
         assert model.objects.count() == len(concurrent[name]), name
+
+
+def test_two_counts_of_the_stock_at_once_leave_one_row_per_area(city):
+    facts(city)
+    outcomes = race(count_stock, count_stock)
+    assert all(not isinstance(outcome, Exception) for outcome in outcomes), outcomes
+    # Three open cases in one building: one row for each of its four areas, counted once.
+    rows = set(CaseStock.objects.values_list("area_id", "open"))
+    above = (city.district, city.streets[0], city.communities[0], city.grids[0])
+    assert rows == {(area.pk, 3) for area in above}
+
+
+@pytest.mark.redis
+@pytest.mark.timeout(120)
+def test_a_worker_counts_the_stock(city, tmp_path):
+    facts(city)
+    server = RedisServer(tmp_path)
+    server.start()
+    worker = Worker(tmp_path, server.url, queues="rollups")
+    try:
+        worker.start()
+        with app.connection_for_write(server.url) as broker:
+            app.send_task("apps.dashboards.tasks.count_case_stock", queue="rollups", connection=broker)
+        counted = wait_until(
+            lambda: CaseStock.objects.filter(area=city.district, open=3).exists(), timeout=60
+        )
+    finally:
+        worker.stop()
+        server.stop()
+    assert counted, worker.log.read_text()[-3000:]
+    assert RollupState.objects.filter(name=STOCK_STATE, refreshed_at__isnull=False).exists()

@@ -129,7 +129,12 @@ class DashboardSerializer(serializers.Serializer):
     refreshed_at = serializers.DateTimeField(
         allow_null=True, help_text="figures as of (null: not computed yet)"
     )
-    tiles = DashboardTilesSerializer(help_text="open, overdue and escalated now; rates over the period")
+    counted_at = serializers.DateTimeField(
+        allow_null=True, help_text="open, overdue and escalated as of (counted every minute; null: not yet)"
+    )
+    tiles = DashboardTilesSerializer(
+        help_text="open, overdue and escalated at the last count; rates over the period"
+    )
     totals = DashboardCaseFiguresSerializer(help_text="the case figures of the period")
     trend = DashboardTrendDaySerializer(many=True)
     categories = DashboardCategoryFiguresSerializer(many=True)
