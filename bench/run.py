@@ -170,7 +170,10 @@ def main() -> None:
     # No setup_test_environment(): it instruments every template render for the test client (a copy of
     # the context at each include), which a served page does not pay. The test settings already accept
     # the client's host and keep mail in memory.
-    old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True, keepdb=REUSE_DB)
+    # Not serialised: no test restores it, and a kept database holds millions of rows.
+    old_name = connection.creation.create_test_db(
+        verbosity=0, autoclobber=True, serialize=False, keepdb=REUSE_DB
+    )
     try:
         user = User.objects.filter(username="bench").first() or user_create(
             username="bench", password="Bench-Passw0rd-1", full_name="测试用户"
