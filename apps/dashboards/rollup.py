@@ -281,7 +281,7 @@ def rollup_refresh(*, window_days: int | None = None, now: datetime | None = Non
         refreshed_at=now, refreshed_days=(today - first).days + 1, seconds=time.perf_counter() - started
     )
     # The tiles' stock is counted every minute on its own; a refresh leaves it current as well.
-    count_stock(now=now)
+    count_stock()
     state.refresh_from_db()
     return state
 
@@ -327,12 +327,12 @@ def _stock_counts() -> tuple[dict[int, Counter], dict[int, dict]]:
 def count_stock(*, now: datetime | None = None) -> StockResult:
     """Count what stands now in every area and bring `CaseStock` in line: rows are added, changed and
     removed only where the count moved, so a count that finds a quiet city writes nothing but the time.
-    Safe to run twice at once (they take turns)."""
-    now = now or timezone.now()
+    Safe to run twice at once: they take turns, each counting after the other has written."""
     started = time.perf_counter()
-    counted, where = _stock_counts()
     with transaction.atomic():
         _lock(0)
+        now = now or timezone.now()
+        counted, where = _stock_counts()
         standing = {
             area_id: (pk, counts)
             for area_id, pk, *counts in CaseStock.objects.values_list("area_id", "pk", *STOCK_MEASURES)
