@@ -432,18 +432,13 @@ def bench_dashboards(*, measure, measure_call) -> dict:
 
 
 def _measure_live(measure_call, call) -> dict:
-    """measure_call with LIVE_REQUESTS runs (LIVE_SLOW_RUNS when one takes over LIVE_SLOW_MS)."""
-    from bench import run
-
+    """measure_call with LIVE_REQUESTS runs (LIVE_SLOW_RUNS when one takes over LIVE_SLOW_MS). The runs
+    are passed to it: bench/run.py runs as __main__, so setting REQUESTS on an imported `bench.run`
+    (as this did until 2026-11-23) changed nothing and every live query ran BENCH_REQUESTS times."""
     started = time.perf_counter()
     call()
     runs = LIVE_REQUESTS if (time.perf_counter() - started) * 1000 < LIVE_SLOW_MS else LIVE_SLOW_RUNS
-    saved, run.REQUESTS = run.REQUESTS, runs
-    try:
-        result = measure_call(call, warmup=0)
-    finally:
-        run.REQUESTS = saved
-    return {**result, "runs": runs}
+    return {**measure_call(call, warmup=0, runs=runs), "runs": runs}
 
 
 # The live equivalent of apps/dashboards/facts.py's case_measures, as SQL sums over the timeline.

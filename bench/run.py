@@ -71,8 +71,8 @@ def measure(client: Client, path: str, **headers) -> dict:
     return measure_call(lambda: client.get(path, headers=headers), warmup=0)
 
 
-def measure_call(call, *, warmup: int = WARMUP) -> dict:
-    """Median, p95 and number of queries of `call()`, run REQUESTS times after `warmup` runs."""
+def measure_call(call, *, warmup: int = WARMUP, runs: int | None = None) -> dict:
+    """Median, p95 and number of queries of `call()`, run `runs` (REQUESTS) times after `warmup` runs."""
     for _ in range(warmup):
         call()
     with CaptureQueriesContext(connection) as captured:
@@ -80,7 +80,7 @@ def measure_call(call, *, warmup: int = WARMUP) -> dict:
     # Read now: the next request's request_started signal empties the connection's query log.
     queries = len(captured.captured_queries)
     timings = []
-    for _ in range(REQUESTS):
+    for _ in range(runs or REQUESTS):
         start = time.perf_counter()
         call()
         timings.append((time.perf_counter() - start) * 1000)
