@@ -56,9 +56,10 @@ SWEEP_DEADLINES = int(os.environ.get("BENCH_SWEEP", "100000"))
 ONLY = {step.strip() for step in os.environ.get("BENCH_ONLY", "").split(",") if step.strip()}
 # A long load can be kept and measured again: BENCH_KEEP_DB=1 leaves the benchmark database in place at
 # the end; BENCH_REUSE_DB=1 starts from the kept one (migrated to the code being measured) instead of a
-# fresh one, loading the city and the dashboards' cases only where they are missing.
-KEEP_DB = bool(os.environ.get("BENCH_KEEP_DB"))
+# fresh one, loading the city and the dashboards' cases only where they are missing, and keeps it too
+# (a reuse that dropped the database at its end would leave the next one to load it all again).
 REUSE_DB = bool(os.environ.get("BENCH_REUSE_DB"))
+KEEP_DB = bool(os.environ.get("BENCH_KEEP_DB")) or REUSE_DB
 
 
 def wanted(step: str) -> bool:
