@@ -53,13 +53,18 @@ class EvaluationWeightAdmin(ServiceAdminMixin, admin.ModelAdmin):
         obj.pk = EvaluationWeight.objects.get(subject=data["subject"], indicator=data["indicator"]).pk
 
 
-class RollupAdmin(ReadOnlyMixin, ScopedAdmin):
-    date_hierarchy = "day"
+class PlacedAdmin(ReadOnlyMixin, ScopedAdmin):
+    """Rows the refresh writes, placed in an area: read-only, scoped, filtered by level."""
+
     list_filter = ["level"]
     list_select_related = ["area"]
 
     def get_readonly_fields(self, request, obj=None):
         return [field.name for field in self.model._meta.fields]
+
+
+class RollupAdmin(PlacedAdmin):
+    date_hierarchy = "day"
 
 
 @admin.register(CaseDay)
@@ -91,13 +96,8 @@ class WorkerDayAdmin(RollupAdmin):
 
 
 @admin.register(CaseStock)
-class CaseStockAdmin(ReadOnlyMixin, ScopedAdmin):
+class CaseStockAdmin(PlacedAdmin):
     list_display = ["area", "level", "open", "overdue", "escalated"]
-    list_filter = ["level"]
-    list_select_related = ["area"]
-
-    def get_readonly_fields(self, request, obj=None):
-        return [field.name for field in self.model._meta.fields]
 
 
 @admin.register(RollupState)

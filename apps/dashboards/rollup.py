@@ -297,11 +297,10 @@ class StockResult:
 
 def escalated_now() -> Q:
     """Cases escalated to a higher level whose orders there are still being worked on."""
-    from apps.dispatch.models import Whistle  # noqa: PLC0415 - dispatch builds on cases, as do we
+    from apps.dispatch.choices import ACTIVE_ORDER_STATUSES  # noqa: PLC0415 - dispatch builds on cases
+    from apps.dispatch.models import Whistle  # noqa: PLC0415
 
-    escalated = Whistle.objects.filter(
-        escalated_from__isnull=False, orders__status__in=["pending", "accepted"]
-    )
+    escalated = Whistle.objects.filter(escalated_from__isnull=False, orders__status__in=ACTIVE_ORDER_STATUSES)
     return Q(pk__in=escalated.values("case_id"))
 
 
@@ -339,13 +338,11 @@ def count_stock(*, now: datetime | None = None) -> StockResult:
         }
         added, changed = [], []
         for area_id, counts in counted.items():
-            figures = [counts[measure] for measure in STOCK_MEASURES]
+            figures = {measure: counts[measure] for measure in STOCK_MEASURES}
             if area_id not in standing:
-                added.append(CaseStock(**where[area_id], **dict(zip(STOCK_MEASURES, figures, strict=True))))
-            elif standing[area_id][1] != figures:
-                changed.append(
-                    CaseStock(pk=standing[area_id][0], **dict(zip(STOCK_MEASURES, figures, strict=True)))
-                )
+                added.append(CaseStock(**where[area_id], **figures))
+            elif standing[area_id][1] != list(figures.values()):
+                changed.append(CaseStock(pk=standing[area_id][0], **figures))
         gone = [pk for area_id, (pk, _counts) in standing.items() if area_id not in counted]
         CaseStock.objects.filter(pk__in=gone).delete()
         CaseStock.objects.bulk_update(changed, STOCK_MEASURES, batch_size=BATCH)

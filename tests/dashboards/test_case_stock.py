@@ -5,6 +5,7 @@ from datetime import timedelta
 
 import pytest
 from django.conf import settings
+from django.urls import reverse
 from django.utils import timezone
 
 from apps.cases.filters import overdue_condition
@@ -129,3 +130,12 @@ def test_the_beat_counts_the_stock_every_minute_on_the_rollups_queue():
     # A count still queued when the next is due is dropped: the next covers it.
     assert entry["options"]["expires"] <= float(entry["schedule"])
     assert app.amqp.router.route({}, TASK)["queue"].name == "rollups"
+
+
+def test_the_admin_lists_the_stock_read_only(city, client, superuser):
+    make_facts(city)
+    client.force_login(superuser)
+    response = client.get(reverse("admin:dashboards_casestock_changelist"))
+    assert response.status_code == 200
+    assert city.district.name in response.text
+    assert client.get(reverse("admin:dashboards_casestock_add")).status_code == 403
