@@ -3,7 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from apps.core.forms import BootstrapFormMixin
+from apps.core.forms import BootstrapFormMixin, SubmitOnceForm
 
 from .choices import KIND_LEVEL, AreaKind, ComplianceRule
 from .models import Area, GridStandard
@@ -50,7 +50,7 @@ class AreaUpdateForm(BootstrapFormMixin, forms.Form):
         self.fields["kind"].choices = kind_choices(area.level)
 
 
-class AreaCreateForm(BootstrapFormMixin, forms.Form):
+class AreaCreateForm(BootstrapFormMixin, SubmitOnceForm):
     name = forms.CharField(label=_("name"), max_length=100)
     code = forms.CharField(
         label=_("code"),

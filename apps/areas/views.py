@@ -10,12 +10,14 @@ from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from apps.accounts.models import RoleAssignment
 from apps.accounts.roles import ROLE_ORDER, Role
 from apps.accounts.scope import CHANGE, VIEW, user_scope
 from apps.core.forms import add_service_errors
+from apps.core.submissions import submit_once
 from apps.party.models import PartyOrganisation
 from apps.party.selectors import party_coverage
 
@@ -254,12 +256,15 @@ def create_child(request: HttpRequest, pk: int) -> HttpResponse:
         raise PermissionDenied
     form = AreaCreateForm(_posted(request), parent=parent)
     if request.method == "POST" and form.is_valid():
-        try:
-            child = services.area_create(actor=request.user, parent=parent, **form.cleaned_data)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            return _done(request, child, _("%(name)s has been created.") % {"name": child.name})
+        done = submit_once(
+            request,
+            form,
+            lambda data: services.area_create(actor=request.user, parent=parent, **data),
+            to=lambda child: reverse("areas:detail", args=[child.pk]),
+            success=lambda child: _("%(name)s has been created.") % {"name": child.name},
+        )
+        if done:
+            return done
     title = _("New %(level)s below %(name)s") % {
         "level": AreaLevel(parent.level + 1).label,
         "name": parent.name,

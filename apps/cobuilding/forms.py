@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from apps.areas.forms import AreaChoiceField
 from apps.areas.models import Area
-from apps.core.forms import BootstrapFormMixin
+from apps.core.forms import BootstrapFormMixin, SubmitOnceForm
 from apps.party.models import PartnerUnit
 
 from .choices import EXPIRED, AgreementState, Direction, ProjectStatus, ResourceKind
@@ -36,7 +36,7 @@ class AgreementFilterForm(BootstrapFormMixin, forms.Form):
         self.fields["q"].widget.attrs["placeholder"] = _("title, unit or area")
 
 
-class AgreementForm(BootstrapFormMixin, forms.Form):
+class AgreementForm(BootstrapFormMixin, SubmitOnceForm):
     area = AreaChoiceField(label=_("street or community"), queryset=Area.objects.none())
     partner_unit = forms.ModelChoiceField(label=_("partner unit"), queryset=PartnerUnit.objects.none())
     title = forms.CharField(label=_("title"), max_length=150)
@@ -51,7 +51,7 @@ class AgreementForm(BootstrapFormMixin, forms.Form):
         self.fields["partner_unit"].queryset = partner_units
 
 
-class ResourceForm(BootstrapFormMixin, forms.Form):
+class ResourceForm(BootstrapFormMixin, SubmitOnceForm):
     title = forms.CharField(label=_("title"), max_length=150)
     kind = forms.ChoiceField(label=_("kind"), choices=ResourceKind.choices)
     quantity = forms.CharField(label=_("quantity"), max_length=100, required=False)
@@ -60,7 +60,7 @@ class ResourceForm(BootstrapFormMixin, forms.Form):
     )
 
 
-class NeedForm(BootstrapFormMixin, forms.Form):
+class NeedForm(BootstrapFormMixin, SubmitOnceForm):
     title = forms.CharField(label=_("title"), max_length=150)
     needed_by = forms.DateField(label=_("needed by"), required=False, **DATE)
     description = forms.CharField(
@@ -68,7 +68,7 @@ class NeedForm(BootstrapFormMixin, forms.Form):
     )
 
 
-class ProjectForm(BootstrapFormMixin, forms.Form):
+class ProjectForm(BootstrapFormMixin, SubmitOnceForm):
     title = forms.CharField(label=_("title"), max_length=150)
     planned_on = forms.DateField(label=_("planned on"), required=False, **DATE)
     description = forms.CharField(
@@ -97,7 +97,7 @@ class ProjectStatusForm(BootstrapFormMixin, forms.Form):
     note = forms.CharField(label=_("note"), max_length=1000, required=False)
 
 
-class RoundForm(BootstrapFormMixin, forms.Form):
+class RoundForm(BootstrapFormMixin, SubmitOnceForm):
     area = AreaChoiceField(label=_("street or district"), queryset=Area.objects.none())
     year = forms.IntegerField(label=_("year"), min_value=2000, max_value=2100)
     opens_on = forms.DateField(label=_("opens on"), **DATE)

@@ -11,6 +11,7 @@ from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquer
 from django.db.models.functions import Coalesce
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -18,6 +19,7 @@ from django.views.decorators.http import require_POST
 from apps.accounts.scope import CHANGE, VIEW, user_scope
 from apps.areas.models import Area
 from apps.core.forms import add_service_errors
+from apps.core.submissions import submit_once
 from apps.party.models import PartnerUnit
 
 from . import services
@@ -111,13 +113,15 @@ def agreement_create(request: HttpRequest) -> HttpResponse:
         initial={"signed_on": today(), "valid_from": today()},
     )
     if request.method == "POST" and form.is_valid():
-        try:
-            agreement = services.agreement_create(actor=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, _("The agreement was signed."))
-            return redirect("cobuilding:agreement_detail", pk=agreement.pk)
+        done = submit_once(
+            request,
+            form,
+            lambda data: services.agreement_create(actor=request.user, **data),
+            to=lambda agreement: reverse("cobuilding:agreement_detail", args=[agreement.pk]),
+            success=_("The agreement was signed."),
+        )
+        if done:
+            return done
     return render(request, "cobuilding/form.html", {"form": form, "title": _("New co-building agreement")})
 
 
@@ -203,13 +207,15 @@ def agreement_add(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
     agreement = _changeable(request, Agreement, pk, "area", "partner_unit", "created_by")
     form = form_class(request.POST, prefix=kind)
     if form.is_valid():
-        try:
-            service(actor=request.user, agreement=agreement, **form.cleaned_data)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, str(done))
-            return redirect("cobuilding:agreement_detail", pk=agreement.pk)
+        answer = submit_once(
+            request,
+            form,
+            lambda data: service(actor=request.user, agreement=agreement, **data),
+            to=reverse("cobuilding:agreement_detail", args=[agreement.pk]),
+            success=str(done),
+        )
+        if answer:
+            return answer
     return _detail(request, agreement, {kind: form})
 
 
@@ -320,13 +326,15 @@ def round_create(request: HttpRequest) -> HttpResponse:
     )
     form = RoundForm(request.POST or None, areas=areas, initial={"year": today().year})
     if request.method == "POST" and form.is_valid():
-        try:
-            evaluation_round = services.round_create(actor=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, _("The evaluation round was opened."))
-            return redirect("cobuilding:round_detail", pk=evaluation_round.pk)
+        done = submit_once(
+            request,
+            form,
+            lambda data: services.round_create(actor=request.user, **data),
+            to=lambda evaluation_round: reverse("cobuilding:round_detail", args=[evaluation_round.pk]),
+            success=_("The evaluation round was opened."),
+        )
+        if done:
+            return done
     return render(
         request, "cobuilding/form.html", {"form": form, "title": _("New evaluation round"), "rounds": True}
     )

@@ -28,3 +28,27 @@ class TimelineEntry(models.Model):
     class Meta:
         abstract = True
         ordering = ["created_at", "id"]
+
+
+class FormSubmission(models.Model):
+    """The spent key of a create form (apps.core.submissions): the first submission that created
+    something keeps it with where it led, so that the same form sent again (a double click, a resend on a
+    slow network) creates nothing and leads there too. Kept for a day."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.CASCADE, related_name="+", verbose_name=_("user"), db_index=False
+    )
+    key = models.CharField(_("key"), max_length=64)
+    url = models.CharField(_("led to"), max_length=300, blank=True)
+    created_at = models.DateTimeField(_("at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("form submission")
+        verbose_name_plural = _("form submissions")
+        constraints = [
+            # Also the index by which a user's old keys are forgotten (its first column).
+            models.UniqueConstraint(fields=["user", "key"], name="core_formsubmission_unique_key"),
+        ]
+
+    def __str__(self) -> str:
+        return self.key

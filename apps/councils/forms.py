@@ -10,7 +10,7 @@ from apps.areas.forms import AreaChoiceField
 from apps.areas.models import Area
 from apps.cases.choices import Urgency
 from apps.cases.models import Category
-from apps.core.forms import BootstrapFormMixin
+from apps.core.forms import BootstrapFormMixin, SubmitOnceForm
 
 from .choices import MeetingKind, Outcome
 from .models import Topic
@@ -56,7 +56,7 @@ class MeetingFilterForm(BootstrapFormMixin, forms.Form):
         self.fields["q"].widget.attrs["placeholder"] = _("title, place, host or minutes")
 
 
-class MeetingForm(BootstrapFormMixin, forms.Form):
+class MeetingForm(BootstrapFormMixin, SubmitOnceForm):
     area = AreaChoiceField(label=_("area"), queryset=Area.objects.none())
     kind = forms.ChoiceField(label=_("kind"), choices=MeetingKind.choices)
     title = forms.CharField(label=_("title"), max_length=150)
@@ -83,7 +83,7 @@ class MeetingForm(BootstrapFormMixin, forms.Form):
         return parse_participants(self.cleaned_data["participants"])
 
 
-class TopicForm(BootstrapFormMixin, forms.Form):
+class TopicForm(BootstrapFormMixin, SubmitOnceForm):
     title = forms.CharField(label=_("title"), max_length=150)
     description = forms.CharField(
         label=_("description"), required=False, max_length=4000, widget=forms.Textarea(attrs={"rows": 3})
@@ -91,7 +91,7 @@ class TopicForm(BootstrapFormMixin, forms.Form):
     raised_by = forms.CharField(label=_("raised by"), max_length=100, required=False)
 
 
-class ResolutionForm(BootstrapFormMixin, forms.Form):
+class ResolutionForm(BootstrapFormMixin, SubmitOnceForm):
     topic = forms.ModelChoiceField(
         label=_("topic"), queryset=Topic.objects.none(), required=False, empty_label=_("(no topic)")
     )

@@ -6,12 +6,14 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from apps.accounts.scope import CHANGE, VIEW, user_scope
 from apps.areas.models import Area
 from apps.core.forms import add_service_errors
+from apps.core.submissions import submit_once
 
 from . import selectors, services
 from .forms import (
@@ -80,13 +82,15 @@ def meeting_create(request: HttpRequest) -> HttpResponse:
     )
     form = MeetingForm(request.POST or None, areas=areas)
     if request.method == "POST" and form.is_valid():
-        try:
-            meeting = services.meeting_create(actor=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, _("The meeting was recorded."))
-            return redirect("councils:meeting_detail", pk=meeting.pk)
+        done = submit_once(
+            request,
+            form,
+            lambda data: services.meeting_create(actor=request.user, **data),
+            to=lambda meeting: reverse("councils:meeting_detail", args=[meeting.pk]),
+            success=_("The meeting was recorded."),
+        )
+        if done:
+            return done
     return _form_page(request, form, title=_("Record a council meeting"))
 
 
@@ -115,13 +119,15 @@ def topic_add(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = _changeable_meeting(request, pk)
     form = TopicForm(request.POST)
     if form.is_valid():
-        try:
-            services.topic_add(actor=request.user, meeting=meeting, **form.cleaned_data)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, _("The topic was added."))
-            return redirect("councils:meeting_detail", pk=meeting.pk)
+        done = submit_once(
+            request,
+            form,
+            lambda data: services.topic_add(actor=request.user, meeting=meeting, **data),
+            to=reverse("councils:meeting_detail", args=[meeting.pk]),
+            success=_("The topic was added."),
+        )
+        if done:
+            return done
     return _form_page(request, form, title=_("Add a topic"), meeting=meeting)
 
 
@@ -130,13 +136,15 @@ def resolution_add(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = _changeable_meeting(request, pk)
     form = ResolutionForm(request.POST, topics=meeting.topics.order_by("id"))
     if form.is_valid():
-        try:
-            services.resolution_add(actor=request.user, meeting=meeting, **form.cleaned_data)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, _("The resolution was recorded."))
-            return redirect("councils:meeting_detail", pk=meeting.pk)
+        done = submit_once(
+            request,
+            form,
+            lambda data: services.resolution_add(actor=request.user, meeting=meeting, **data),
+            to=reverse("councils:meeting_detail", args=[meeting.pk]),
+            success=_("The resolution was recorded."),
+        )
+        if done:
+            return done
     return _form_page(request, form, title=_("Record a resolution"), meeting=meeting)
 
 

@@ -7,7 +7,7 @@ from apps.areas.choices import AreaLevel
 from apps.areas.forms import AreaChoiceField, AreaMultipleChoiceField
 from apps.areas.models import Area
 from apps.cases.models import Category
-from apps.core.forms import BootstrapFormMixin
+from apps.core.forms import BootstrapFormMixin, SubmitOnceForm
 
 from .choices import DepartmentLevel
 
@@ -48,7 +48,7 @@ class _DepartmentFieldsForm(BootstrapFormMixin, forms.Form):
             self.fields[name].widget.attrs["size"] = 8
 
 
-class DepartmentCreateForm(_DepartmentFieldsForm):
+class DepartmentCreateForm(SubmitOnceForm, _DepartmentFieldsForm):
     area = AreaChoiceField(
         label=_("belongs to"),
         queryset=Area.objects.none(),

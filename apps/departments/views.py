@@ -7,6 +7,7 @@ from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, Subquer
 from django.db.models.functions import Coalesce
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from apps.accounts.models import RoleAssignment
@@ -15,6 +16,7 @@ from apps.accounts.scope import CHANGE, VIEW, user_scope
 from apps.areas.models import Area
 from apps.cases.models import Category
 from apps.core.forms import add_service_errors
+from apps.core.submissions import submit_once
 
 from .forms import DepartmentCreateForm, DepartmentFilterForm, DepartmentUpdateForm
 from .models import Department
@@ -99,9 +101,10 @@ def department_create_view(request: HttpRequest) -> HttpResponse:
     visible_areas = Area.objects.restrict(request.user, VIEW).filter(is_active=True)
     form = DepartmentCreateForm(request.POST or None, visible_areas=visible_areas)
     if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            department = department_create(
+        done = submit_once(
+            request,
+            form,
+            lambda data: department_create(
                 actor=request.user,
                 area=data["area"],
                 level=data["area"].level,
@@ -110,12 +113,12 @@ def department_create_view(request: HttpRequest) -> HttpResponse:
                 phone=data["phone"],
                 served_areas=data["served_areas"],
                 categories=data["categories"],
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, _("The department %(name)s was created.") % {"name": department.name})
-            return redirect("departments:detail", pk=department.pk)
+            ),
+            to=lambda department: reverse("departments:detail", args=[department.pk]),
+            success=lambda department: _("The department %(name)s was created.") % {"name": department.name},
+        )
+        if done:
+            return done
     return render(request, "departments/department_form.html", {"form": form, "department": None})
 
 

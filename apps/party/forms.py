@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from apps.areas.choices import AreaLevel
 from apps.areas.forms import AreaChoiceField
 from apps.areas.models import Area
-from apps.core.forms import BootstrapFormMixin
+from apps.core.forms import BootstrapFormMixin, SubmitOnceForm
 
 from .choices import Gender, PartnerUnitType, RegistrationSource, RegistrationState
 from .models import PartnerUnit, PartyMember, PartyOrganisation
@@ -29,7 +29,7 @@ class PartnerUnitFilterForm(BootstrapFormMixin, forms.Form):
         self.fields["q"].widget.attrs["placeholder"] = _("name, address or contact")
 
 
-class MemberForm(BootstrapFormMixin, forms.Form):
+class MemberForm(BootstrapFormMixin, SubmitOnceForm):
     name = forms.CharField(label=_("name"), max_length=50)
     gender = forms.ChoiceField(label=_("gender"), required=False)
     birth_year = forms.IntegerField(label=_("birth year"), required=False, min_value=1900, max_value=2100)
@@ -58,7 +58,7 @@ class SecretaryForm(BootstrapFormMixin, forms.Form):
         self.fields["secretary"].queryset = members
 
 
-class PartTimeMemberForm(BootstrapFormMixin, forms.Form):
+class PartTimeMemberForm(BootstrapFormMixin, SubmitOnceForm):
     partner_unit = forms.ModelChoiceField(label=_("partner unit"), queryset=PartnerUnit.objects.none())
     name = forms.CharField(label=_("name"), max_length=50)
     position = forms.CharField(label=_("position in the unit"), max_length=50, required=False)
@@ -68,7 +68,7 @@ class PartTimeMemberForm(BootstrapFormMixin, forms.Form):
         self.fields["partner_unit"].queryset = partner_units
 
 
-class PartnerUnitForm(BootstrapFormMixin, forms.Form):
+class PartnerUnitForm(BootstrapFormMixin, SubmitOnceForm):
     area = AreaChoiceField(label=_("area"), queryset=Area.objects.none())
     name = forms.CharField(label=_("name"), max_length=150)
     unit_type = forms.ChoiceField(label=_("type"), choices=PartnerUnitType.choices)
@@ -114,7 +114,7 @@ class RegistrationFilterForm(BootstrapFormMixin, forms.Form):
         self.fields["q"].widget.attrs["placeholder"] = _("member name")
 
 
-class RegistrationForm(BootstrapFormMixin, forms.Form):
+class RegistrationForm(BootstrapFormMixin, SubmitOnceForm):
     member = MemberChoiceField(
         label=_("working member"),
         queryset=PartyMember.objects.none(),
@@ -139,7 +139,7 @@ class AssignForm(BootstrapFormMixin, forms.Form):
         self.fields["area"].queryset = areas
 
 
-class ServiceLogForm(BootstrapFormMixin, forms.Form):
+class ServiceLogForm(BootstrapFormMixin, SubmitOnceForm):
     title = forms.CharField(label=_("service"), max_length=100)
     served_on = forms.DateField(label=_("served on"), widget=forms.DateInput(attrs={"type": "date"}))
     # The range is the service's to check, so that the page and the API give the same message.

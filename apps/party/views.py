@@ -8,6 +8,7 @@ from django.db.models import Count, Exists, IntegerField, OuterRef, Q, QuerySet,
 from django.db.models.functions import Coalesce
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -16,6 +17,7 @@ from apps.areas.choices import AreaLevel
 from apps.areas.models import Area
 from apps.areas.selectors import area_roots
 from apps.core.forms import add_service_errors
+from apps.core.submissions import submit_once
 
 from .choices import RegistrationState
 from .forms import (
@@ -138,13 +140,15 @@ def member_add_view(request: HttpRequest, pk: int) -> HttpResponse:
     organisation = _changeable(request, pk)
     form = MemberForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
-            member = member_add(actor=request.user, organisation=organisation, **form.cleaned_data)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, _("%(name)s was added to the roster.") % {"name": member.name})
-            return redirect("party:organisation_detail", pk=organisation.pk)
+        done = submit_once(
+            request,
+            form,
+            lambda data: member_add(actor=request.user, organisation=organisation, **data),
+            to=reverse("party:organisation_detail", args=[organisation.pk]),
+            success=lambda member: _("%(name)s was added to the roster.") % {"name": member.name},
+        )
+        if done:
+            return done
     return _form_page(request, form, organisation=organisation, title=_("Add a member"))
 
 
@@ -173,13 +177,15 @@ def part_time_member_add_view(request: HttpRequest, pk: int) -> HttpResponse:
     units = PartnerUnit.objects.restrict(request.user, VIEW).filter(**{f"{area.level_field}_id": area.pk})
     form = PartTimeMemberForm(request.POST or None, partner_units=units)
     if request.method == "POST" and form.is_valid():
-        try:
-            member = part_time_member_add(actor=request.user, organisation=organisation, **form.cleaned_data)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, _("%(name)s was added as a part-time member.") % {"name": member.name})
-            return redirect("party:organisation_detail", pk=organisation.pk)
+        done = submit_once(
+            request,
+            form,
+            lambda data: part_time_member_add(actor=request.user, organisation=organisation, **data),
+            to=reverse("party:organisation_detail", args=[organisation.pk]),
+            success=lambda member: _("%(name)s was added as a part-time member.") % {"name": member.name},
+        )
+        if done:
+            return done
     notice = "" if organisation.is_joint else _("Only joint committees have part-time members.")
     return _form_page(
         request, form, organisation=organisation, title=_("Add a part-time member"), notice=notice
@@ -217,13 +223,15 @@ def partner_unit_create_view(request: HttpRequest) -> HttpResponse:
         request.POST or None, visible_areas=visible_areas, initial={"area": request.GET.get("area")}
     )
     if request.method == "POST" and form.is_valid():
-        try:
-            unit = partner_unit_create(actor=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, _("The partner unit %(name)s was added.") % {"name": unit.name})
-            return redirect("party:partner_unit_list")
+        done = submit_once(
+            request,
+            form,
+            lambda data: partner_unit_create(actor=request.user, **data),
+            to=reverse("party:partner_unit_list"),
+            success=lambda unit: _("The partner unit %(name)s was added.") % {"name": unit.name},
+        )
+        if done:
+            return done
     return _form_page(request, form, title=_("New partner unit"))
 
 
@@ -315,17 +323,18 @@ def registration_create_view(request: HttpRequest) -> HttpResponse:
         initial={"member": request.GET.get("member"), "community": request.GET.get("community")},
     )
     if request.method == "POST" and form.is_valid():
-        try:
-            registration = registration_create(actor=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(
-                request,
+        done = submit_once(
+            request,
+            form,
+            lambda data: registration_create(actor=request.user, **data),
+            to=lambda registration: reverse("party:registration_detail", args=[registration.pk]),
+            success=lambda registration: (
                 _("%(name)s is registered with %(community)s.")
-                % {"name": registration.member.name, "community": form.cleaned_data["community"].name},
-            )
-            return redirect("party:registration_detail", pk=registration.pk)
+                % {"name": registration.member.name, "community": form.cleaned_data["community"].name}
+            ),
+        )
+        if done:
+            return done
     return render(request, "party/registration_form.html", {"form": form, "title": _("Register a member")})
 
 
@@ -422,13 +431,15 @@ def service_log_view(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("party:registration_detail", pk=pk)
     form = ServiceLogForm(data)
     if form.is_valid():
-        try:
-            service_log(actor=request.user, registration=registration, **form.cleaned_data)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, _("The service has been logged."))
-            return redirect("party:registration_detail", pk=pk)
+        done = submit_once(
+            request,
+            form,
+            lambda data: service_log(actor=request.user, registration=registration, **data),
+            to=reverse("party:registration_detail", args=[pk]),
+            success=_("The service has been logged."),
+        )
+        if done:
+            return done
     return _detail(request, registration, log_form=form)
 
 

@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from apps.accounts.models import User
 from apps.areas.forms import AreaChoiceField
 from apps.areas.models import Area
-from apps.core.forms import BootstrapFormMixin
+from apps.core.forms import BootstrapFormMixin, SubmitOnceForm
 from apps.party.models import PartyOrganisation
 
 from .choices import EvaluationBy, ProjectKind, ProjectState
@@ -34,7 +34,7 @@ class OwnerChoiceField(forms.ModelChoiceField):
         return f"{obj} ({obj.username})"
 
 
-class ProjectForm(BootstrapFormMixin, forms.Form):
+class ProjectForm(BootstrapFormMixin, SubmitOnceForm):
     """The four fixes: content, owner, deadline, measures (all required, checked again by the service)."""
 
     area = AreaChoiceField(label=_("area"), queryset=Area.objects.none())
@@ -61,7 +61,7 @@ class ProjectForm(BootstrapFormMixin, forms.Form):
         self.fields["organisation"].queryset = organisations
 
 
-class MilestoneForm(BootstrapFormMixin, forms.Form):
+class MilestoneForm(BootstrapFormMixin, SubmitOnceForm):
     title = forms.CharField(label=_("milestone"), max_length=100)
     due_on = forms.DateField(label=_("due on"), widget=DATE)
     note = forms.CharField(label=_("note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))

@@ -6,6 +6,7 @@ from django.core.exceptions import BadRequest, PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -13,6 +14,7 @@ from django.views.decorators.http import require_POST
 from apps.accounts.scope import CHANGE, VIEW, user_scope
 from apps.areas.models import Area
 from apps.core.forms import add_service_errors
+from apps.core.submissions import submit_once
 from apps.party.models import PartyOrganisation
 
 from . import services
@@ -87,13 +89,15 @@ def project_create_view(request: HttpRequest) -> HttpResponse:
     _require(request, "cogov.change")
     form = _project_form(request, request.POST or None, initial={"area": request.GET.get("area")})
     if request.method == "POST" and form.is_valid():
-        try:
-            project = services.project_create(actor=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, _("The project %(title)s was created.") % {"title": project.title})
-            return redirect("projects:detail", pk=project.pk)
+        done = submit_once(
+            request,
+            form,
+            lambda data: services.project_create(actor=request.user, **data),
+            to=lambda project: reverse("projects:detail", args=[project.pk]),
+            success=lambda project: _("The project %(title)s was created.") % {"title": project.title},
+        )
+        if done:
+            return done
     return render(request, "projects/project_form.html", {"form": form, "title": _("New project")})
 
 
@@ -166,14 +170,18 @@ def _act(request, project, form, *, key: str, action, success: str) -> HttpRespo
 @require_POST
 def milestone_add_view(request: HttpRequest, pk: int) -> HttpResponse:
     project = _changeable(request, pk)
-    return _act(
-        request,
-        project,
-        MilestoneForm(request.POST),
-        key="milestone_form",
-        action=lambda data: services.milestone_add(actor=request.user, project=project, **data),
-        success=_("The milestone was added."),
-    )
+    form = MilestoneForm(request.POST)
+    if form.is_valid():
+        done = submit_once(
+            request,
+            form,
+            lambda data: services.milestone_add(actor=request.user, project=project, **data),
+            to=reverse("projects:detail", args=[project.pk]),
+            success=_("The milestone was added."),
+        )
+        if done:
+            return done
+    return _detail(request, _visible(request, project.pk), milestone_form=form)
 
 
 @require_POST

@@ -7,7 +7,7 @@ these fields (`apps.core.forms.add_service_errors`).
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from apps.core.forms import BootstrapFormMixin
+from apps.core.forms import BootstrapFormMixin, SubmitOnceForm
 
 from .choices import Gender, HouseholdKind, Relation, Residence, RevealedField
 from .models import CareTag, RiskRule
@@ -52,7 +52,7 @@ class HouseholdForm(BootstrapFormMixin, forms.Form):
         self.fields["floor"].widget.attrs["inputmode"] = "numeric"
 
 
-class HouseholdCreateForm(HouseholdForm):
+class HouseholdCreateForm(SubmitOnceForm, HouseholdForm):
     building = forms.ModelChoiceField(label=_("building"), queryset=None)
     field_order = ["building"]
 
@@ -69,7 +69,7 @@ class RiskForm(BootstrapFormMixin, forms.Form):
     reason = _text(_("reason"), max_length=1000)
 
 
-class ResidentForm(BootstrapFormMixin, forms.Form):
+class ResidentForm(BootstrapFormMixin, SubmitOnceForm):
     name = forms.CharField(label=_("name"), max_length=50)
     relation = forms.ChoiceField(label=_("relation to the head"), choices=Relation.choices)
     residence = forms.ChoiceField(label=_("residence"), choices=Residence.choices)

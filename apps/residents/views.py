@@ -14,6 +14,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -26,6 +27,7 @@ from apps.areas.choices import AreaLevel
 from apps.areas.models import Area
 from apps.areas.selectors import area_roots
 from apps.core.forms import add_service_errors
+from apps.core.submissions import submit_once
 from apps.party.models import PartyMember
 from apps.visits.models import Visit
 
@@ -245,13 +247,15 @@ def household_new(request: HttpRequest) -> HttpResponse:
         initial["building"] = int(building_id)
     form = HouseholdCreateForm(_posted(request), buildings=_changeable_buildings(user), initial=initial)
     if request.method == "POST" and form.is_valid():
-        try:
-            household = services.household_create(actor=user, **form.cleaned_data)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, _("The household has been registered."))
-            return redirect("residents:detail", pk=household.pk)
+        done = submit_once(
+            request,
+            form,
+            lambda data: services.household_create(actor=user, **data),
+            to=lambda household: reverse("residents:detail", args=[household.pk]),
+            success=_("The household has been registered."),
+        )
+        if done:
+            return done
     return render(
         request, "residents/form.html", {"form": form, "title": _("Register a household"), "household": None}
     )
@@ -304,13 +308,15 @@ def resident_new(request: HttpRequest, pk: int) -> HttpResponse:
     _check_change(request.user, household.building, "resident.change")
     form = ResidentForm(_posted(request), party_members=_party_members(request.user))
     if request.method == "POST" and form.is_valid():
-        try:
-            services.resident_add(actor=request.user, household=household, **form.cleaned_data)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, _("The resident has been added."))
-            return redirect("residents:detail", pk=household.pk)
+        done = submit_once(
+            request,
+            form,
+            lambda data: services.resident_add(actor=request.user, household=household, **data),
+            to=reverse("residents:detail", args=[household.pk]),
+            success=_("The resident has been added."),
+        )
+        if done:
+            return done
     title = _("New resident of %(address)s") % {"address": household.address}
     return render(request, "residents/form.html", {"form": form, "title": title, "household": household})
 

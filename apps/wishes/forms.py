@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from apps.areas.forms import AreaChoiceField
 from apps.areas.models import Area
-from apps.core.forms import BootstrapFormMixin
+from apps.core.forms import BootstrapFormMixin, SubmitOnceForm
 from apps.party.models import PartnerUnit, PartyMember, PartyOrganisation
 
 from .choices import ClaimantKind, WishCategory, WishState
@@ -25,7 +25,7 @@ class WishFilterForm(BootstrapFormMixin, forms.Form):
         self.fields["q"].widget.attrs["placeholder"] = _("title or description")
 
 
-class WishForm(BootstrapFormMixin, forms.Form):
+class WishForm(BootstrapFormMixin, SubmitOnceForm):
     area = AreaChoiceField(label=_("community, grid or building"), queryset=Area.objects.none())
     title = forms.CharField(label=_("title"), max_length=100)
     description = forms.CharField(

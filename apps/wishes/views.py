@@ -5,11 +5,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.contrib.auth.decorators import login_not_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -20,7 +20,7 @@ from apps.accounts.scope import VIEW, user_scope
 from apps.areas.choices import AreaLevel
 from apps.areas.models import Area
 from apps.cases.views import perform
-from apps.core.forms import add_service_errors
+from apps.core.submissions import submit_once
 from apps.party.models import PartnerUnit, PartyMember, PartyOrganisation
 
 from . import services
@@ -77,12 +77,15 @@ def wish_create_view(request: HttpRequest) -> HttpResponse:
         request.POST or None, areas=_wish_areas(request), initial={"area": request.GET.get("area")}
     )
     if request.method == "POST" and form.is_valid():
-        try:
-            wish = services.wish_post(actor=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            return redirect("wishes:detail", pk=wish.pk)
+        done = submit_once(
+            request,
+            form,
+            lambda data: services.wish_post(actor=request.user, **data),
+            to=lambda wish: reverse("wishes:detail", args=[wish.pk]),
+            success=_("The micro wish was posted."),
+        )
+        if done:
+            return done
     return render(request, "wishes/form.html", {"form": form, "title": _("Post a micro wish")})
 
 

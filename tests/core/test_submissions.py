@@ -1,0 +1,173 @@
+"""Create forms create once (apps.core.submissions): the same form sent twice, one after the other or at
+the same moment, creates one thing, and the second sender is led to it."""
+
+import datetime
+
+import pytest
+from django import forms
+from django.contrib.messages import get_messages
+from django.contrib.messages.middleware import MessageMiddleware
+from django.contrib.sessions.middleware import SessionMiddleware
+from django.core.exceptions import ValidationError
+from django.test import RequestFactory
+from django.urls import reverse
+from django.utils import timezone, translation
+
+from apps.core.forms import SubmitOnceForm
+from apps.core.models import FormSubmission
+from apps.core.submissions import ALREADY, submit_once
+from apps.councils.models import Meeting
+from apps.councils.services import meeting_create
+from tests.dispatch.support import city_per_module
+
+city = city_per_module()
+
+NEW_MEETING = reverse("councils:meeting_create")
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    with translation.override("en"):
+        yield
+
+
+def _meeting_data(key: str, title: str = "小区停车难问题", community=None) -> dict:
+    return {
+        "area": community.pk,
+        "kind": "party_masses",
+        "title": title,
+        "held_at": "2026-01-05T19:00",
+        "participants": "王芳，居民代表",
+        "submission_key": key,
+    }
+
+
+@pytest.mark.django_db
+def test_a_meeting_form_sent_twice_records_one_meeting(city, as_user):
+    client = as_user(city.users["community"])
+    blank = client.get(NEW_MEETING)
+    key = blank.context["form"]["submission_key"].value()
+    assert len(key) == 32
+    assert f'name="submission_key" value="{key}"' in blank.content.decode()
+    data = _meeting_data(key, community=city.communities[0])
+
+    first = client.post(NEW_MEETING, data)
+    again = client.post(NEW_MEETING, data, follow=True)
+
+    meetings = Meeting.objects.filter(title="小区停车难问题")
+    assert meetings.count() == 1
+    assert first.status_code == 302
+    assert first.url == reverse("councils:meeting_detail", args=[meetings.get().pk])
+    assert again.redirect_chain == [(first.url, 302)]
+    assert str(ALREADY) in [str(message) for message in get_messages(again.wsgi_request)]
+
+
+@pytest.mark.django_db
+def test_every_blank_form_has_a_new_key_and_each_key_creates_once(city, as_user):
+    client = as_user(city.users["community"])
+    keys = [client.get(NEW_MEETING).context["form"]["submission_key"].value() for _ in range(2)]
+    assert keys[0] != keys[1]
+    for key in keys:
+        assert (
+            client.post(NEW_MEETING, _meeting_data(key, "两次会议", city.communities[0])).status_code == 302
+        )
+    assert Meeting.objects.filter(title="两次会议").count() == 2
+
+
+@pytest.mark.django_db
+def test_a_form_sent_without_a_key_is_not_guarded(city, as_user):
+    client = as_user(city.users["community"])
+    data = _meeting_data("", "无钥匙", city.communities[0])
+    for _ in range(2):
+        assert client.post(NEW_MEETING, data).status_code == 302
+    assert Meeting.objects.filter(title="无钥匙").count() == 2
+    assert not FormSubmission.objects.filter(key="").exists()
+
+
+@pytest.mark.django_db
+def test_another_user_sending_the_same_key_is_not_taken_for_a_resend(city, as_user):
+    data = _meeting_data("shared-key", "同钥匙", city.communities[0])
+    assert as_user(city.users["community"]).post(NEW_MEETING, data).status_code == 302
+    assert as_user(city.users["party"]).post(NEW_MEETING, data).status_code == 302
+    assert Meeting.objects.filter(title="同钥匙").count() == 2
+
+
+class NoteForm(SubmitOnceForm):
+    title = forms.CharField()
+
+
+def _request(user):
+    request = RequestFactory().post("/")
+    request.user = user
+    SessionMiddleware(lambda _request: None).process_request(request)
+    MessageMiddleware(lambda _request: None).process_request(request)
+    return request
+
+
+def _form(key: str, title: str = "议事") -> NoteForm:
+    form = NoteForm({"title": title, "submission_key": key})
+    assert form.is_valid()
+    return form
+
+
+def _record(city, title):
+    return meeting_create(
+        actor=city.users["community"],
+        area=city.communities[0],
+        kind="residents",
+        title=title,
+        held_at=timezone.now() - datetime.timedelta(days=1),
+        participants=[{"name": "王芳", "role": ""}],
+    )
+
+
+@pytest.mark.django_db
+def test_the_key_stays_out_of_the_data_the_service_gets(city):
+    seen = []
+    answer = submit_once(
+        _request(city.users["community"]),
+        _form("k-data"),
+        lambda data: seen.append(dict(data)) or _record(city, data["title"]),
+        to="/done/",
+        success="ok",
+    )
+    assert answer.url == "/done/"
+    assert seen == [{"title": "议事"}]
+
+
+@pytest.mark.django_db
+def test_a_refused_form_spends_nothing_and_can_be_sent_again(city):
+    user = city.users["community"]
+
+    def refuse(data):
+        _record(city, "被拒绝")  # written, then undone with the refusal
+        raise ValidationError({"title": "换一个标题"})
+
+    form = _form("k-refused")
+    assert submit_once(_request(user), form, refuse, to="/x/", success="ok") is None
+    assert form.errors["title"] == ["换一个标题"]
+    assert not FormSubmission.objects.filter(user=user, key="k-refused").exists()
+    assert not Meeting.objects.filter(title="被拒绝").exists()
+
+    answer = submit_once(
+        _request(user),
+        _form("k-refused", "改过的"),
+        lambda data: _record(city, data["title"]),
+        to=lambda meeting: f"/meetings/{meeting.pk}/",
+        success=lambda meeting: meeting.title,
+    )
+    meeting = Meeting.objects.get(title="改过的")
+    assert answer.url == f"/meetings/{meeting.pk}/"
+    assert FormSubmission.objects.get(user=user, key="k-refused").url == answer.url
+
+
+@pytest.mark.django_db
+def test_a_users_keys_older_than_a_day_are_forgotten(city):
+    user, other = city.users["community"], city.users["party"]
+    old = timezone.now() - datetime.timedelta(days=2)
+    FormSubmission.objects.create(user=user, key="old", url="/a/", created_at=old)
+    FormSubmission.objects.create(user=user, key="recent", url="/b/")
+    FormSubmission.objects.create(user=other, key="old", url="/c/", created_at=old)
+    submit_once(_request(user), _form("new"), lambda _data: _record(city, "新"), to="/d/", success="ok")
+    assert set(FormSubmission.objects.filter(user=user).values_list("key", flat=True)) == {"recent", "new"}
+    assert FormSubmission.objects.filter(user=other, key="old").exists()
