@@ -1,6 +1,7 @@
 """What the models of every app share."""
 
 from django.conf import settings
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -30,24 +31,28 @@ class TimelineEntry(models.Model):
         ordering = ["created_at", "id"]
 
 
-class FormSubmission(models.Model):
-    """The spent key of a create form (apps.core.submissions): the first submission that created
-    something keeps it with where it led, so that the same form sent again (a double click, a resend on a
-    slow network) creates nothing and leads there too. Kept for a day."""
+class SpentKey(models.Model):
+    """A one-time key spent by what it created (apps.core.submissions): a create form's hidden key, or
+    the Idempotency-Key of an API create. The first request keeps it, with where it led (the form) or
+    its answer (the API), so that the same request sent again creates nothing and gets the same outcome.
+    Kept for a day."""
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, models.CASCADE, related_name="+", verbose_name=_("user"), db_index=False
     )
     key = models.CharField(_("key"), max_length=64)
-    url = models.CharField(_("led to"), max_length=300, blank=True)
+    # A form's: the page it led to. An API call's: its path (a key sent to another endpoint is refused).
+    url = models.CharField(_("URL"), max_length=300, blank=True)
+    status = models.PositiveSmallIntegerField(_("status"), null=True, blank=True)
+    answer = models.JSONField(_("answer"), null=True, blank=True, encoder=DjangoJSONEncoder)
     created_at = models.DateTimeField(_("at"), default=timezone.now)
 
     class Meta:
-        verbose_name = _("form submission")
-        verbose_name_plural = _("form submissions")
+        verbose_name = _("spent key")
+        verbose_name_plural = _("spent keys")
         constraints = [
             # Also the index by which a user's old keys are forgotten (its first column).
-            models.UniqueConstraint(fields=["user", "key"], name="core_formsubmission_unique_key"),
+            models.UniqueConstraint(fields=["user", "key"], name="core_spentkey_unique_key"),
         ]
 
     def __str__(self) -> str:

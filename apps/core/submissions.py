@@ -1,13 +1,21 @@
-"""Create forms create once: no data is written twice (DESIGN.md).
+"""Creates create once: no data is written twice (DESIGN.md).
 
-A blank create form carries a new one-time key in a hidden field (`SubmitOnceForm`). `submit_once` spends
-the key in the same transaction as what the form creates, under a unique constraint: the same form sent
-again, by a double click or a browser resending on a slow network, also while the first is still being
-written, creates nothing and is led to what the first one made. A submission the service refuses spends
-nothing, so the corrected form can be sent again. Cases and visits take the same kind of key in their own
-rows (idempotency_key), which their API shares; this is the mechanism of every other create form.
+Each create carries a one-time key: a blank create form a new one in a hidden field (`SubmitOnceForm`), an
+API create the `Idempotency-Key` header its caller chose. The key is spent in the same transaction as what
+it creates, under a unique (user, key) constraint (`SpentKey`): the same request sent again, by a double
+click, a browser resending on a slow network or a system retrying after a timeout, also while the first is
+still being written (it waits on the index), creates nothing and gets the first one's outcome. A request
+that was refused spends nothing, so the corrected one can be sent again.
+
+- `submit_once` for the pages: a repeated form is led to what the first one made.
+- `answered_once` for the API: a repeated call gets the first call's answer again, with the header
+  `Idempotent-Replayed: true`; a key sent to another endpoint is refused (422).
+
+Cases and visits keep their key in their own rows (their `idempotency_key`, also matched by external
+reference); this is the mechanism of every other create.
 """
 
+import functools
 from collections.abc import Callable
 from datetime import timedelta
 from typing import TypeVar
@@ -18,16 +26,40 @@ from django.db import IntegrityError, transaction
 from django.http import HttpRequest, HttpResponseRedirect
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from rest_framework import exceptions, serializers, status
+from rest_framework.response import Response
 
+from .api.idempotency import IDEMPOTENCY_HEADER, REPLAYED_HEADER
 from .forms import add_service_errors
-from .models import FormSubmission
+from .models import SpentKey
 
 Made = TypeVar("Made")
 
-KEY_LENGTH = FormSubmission._meta.get_field("key").max_length
+KEY_LENGTH = SpentKey._meta.get_field("key").max_length
+URL_LENGTH = SpentKey._meta.get_field("url").max_length
 # How long a spent key is remembered: far longer than any resend, short enough to keep the table small.
 REMEMBERED = timedelta(days=1)
 ALREADY = _("This form had been sent already: nothing was created a second time.")
+
+
+class KeyReused(exceptions.APIException):
+    status_code = status.HTTP_422_UNPROCESSABLE_ENTITY
+    default_code = "idempotency_key_reused"
+    default_detail = _("This Idempotency-Key was used for another request: send a new key.")
+
+
+def _spend(user, key: str, url: str = "") -> tuple[SpentKey | None, SpentKey | None]:
+    """(the key, now spent by this request, None), or (None, the first request's) when it was spent
+    before. Called inside the transaction of what the request creates."""
+    try:
+        with transaction.atomic():
+            spent = SpentKey.objects.create(user=user, key=key, url=url)
+    except IntegrityError:
+        # Sent before: the first one has committed (a concurrent first holds the unique index until it
+        # does, and a first that failed spent nothing).
+        return None, SpentKey.objects.get(user=user, key=key)
+    SpentKey.objects.filter(user=user, created_at__lt=timezone.now() - REMEMBERED).delete()
+    return spent, None
 
 
 def submit_once(
@@ -43,27 +75,53 @@ def submit_once(
     where the first one went. None when the service refused (its ValidationError is shown on the form):
     the page then renders the form again."""
     key = (getattr(form, "submission_key", "") or "")[:KEY_LENGTH]
-    user = request.user
     try:
         with transaction.atomic():
-            if key:
-                try:
-                    with transaction.atomic():
-                        spent = FormSubmission.objects.create(user=user, key=key)
-                except IntegrityError:
-                    # Sent before: the first one has committed (a concurrent first waits on the unique
-                    # index until it does, and a first that failed spent nothing).
-                    first = FormSubmission.objects.get(user=user, key=key)
-                    messages.info(request, ALREADY)
-                    return HttpResponseRedirect(first.url)
+            spent, first = _spend(request.user, key) if key else (None, None)
+            if first is not None:
+                messages.info(request, ALREADY)
+                return HttpResponseRedirect(first.url)
             made = create(form.cleaned_data)
             url = to(made) if callable(to) else to
-            if key:
+            if spent is not None:
                 spent.url = url
                 spent.save(update_fields=["url"])
-                FormSubmission.objects.filter(user=user, created_at__lt=timezone.now() - REMEMBERED).delete()
     except ValidationError as error:
         add_service_errors(form, error)
         return None
     messages.success(request, success(made) if callable(success) else success)
     return HttpResponseRedirect(url)
+
+
+def answered_once(method):
+    """An API create that answers once per Idempotency-Key: the first call's answer (a 2xx) is kept with
+    the key, and the same key from the same user on the same path gets it again instead of creating. An
+    error answer spends nothing. Without the header the call is not guarded. The schema documents the
+    header and the 422 on every operation so decorated (apps.core.api.schema)."""
+
+    @functools.wraps(method)
+    def once(view, request, *args, **kwargs):
+        key = request.headers.get(IDEMPOTENCY_HEADER, "").strip()
+        if not key:
+            return method(view, request, *args, **kwargs)
+        if len(key) > KEY_LENGTH:
+            raise serializers.ValidationError(
+                {"idempotency_key": [_("An idempotency key is at most 64 characters long.")]}
+            )
+        path = request.path[:URL_LENGTH]
+        with transaction.atomic():
+            spent, first = _spend(request.user, key, path)
+            if first is not None:
+                if first.status is None or first.url != path:
+                    raise KeyReused()
+                return Response(first.answer, first.status, headers={REPLAYED_HEADER: "true"})
+            response = method(view, request, *args, **kwargs)
+            if not status.is_success(response.status_code):
+                transaction.set_rollback(True)
+                return response
+            spent.status, spent.answer = response.status_code, response.data
+            spent.save(update_fields=["status", "answer"])
+        return response
+
+    once.answers_once = True
+    return once

@@ -14,10 +14,11 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from apps.core.forms import SubmitOnceForm
-from apps.core.models import FormSubmission
+from apps.core.models import SpentKey
 from apps.core.submissions import ALREADY, submit_once
 from apps.councils.models import Meeting
 from apps.councils.services import meeting_create
+from tests.api_helpers import api_as
 from tests.dispatch.support import city_per_module
 
 city = city_per_module()
@@ -81,7 +82,7 @@ def test_a_form_sent_without_a_key_is_not_guarded(city, as_user):
     for _ in range(2):
         assert client.post(NEW_MEETING, data).status_code == 302
     assert Meeting.objects.filter(title="无钥匙").count() == 2
-    assert not FormSubmission.objects.filter(key="").exists()
+    assert not SpentKey.objects.filter(key="").exists()
 
 
 @pytest.mark.django_db
@@ -146,7 +147,7 @@ def test_a_refused_form_spends_nothing_and_can_be_sent_again(city):
     form = _form("k-refused")
     assert submit_once(_request(user), form, refuse, to="/x/", success="ok") is None
     assert form.errors["title"] == ["换一个标题"]
-    assert not FormSubmission.objects.filter(user=user, key="k-refused").exists()
+    assert not SpentKey.objects.filter(user=user, key="k-refused").exists()
     assert not Meeting.objects.filter(title="被拒绝").exists()
 
     answer = submit_once(
@@ -158,16 +159,128 @@ def test_a_refused_form_spends_nothing_and_can_be_sent_again(city):
     )
     meeting = Meeting.objects.get(title="改过的")
     assert answer.url == f"/meetings/{meeting.pk}/"
-    assert FormSubmission.objects.get(user=user, key="k-refused").url == answer.url
+    assert SpentKey.objects.get(user=user, key="k-refused").url == answer.url
 
 
 @pytest.mark.django_db
 def test_a_users_keys_older_than_a_day_are_forgotten(city):
     user, other = city.users["community"], city.users["party"]
     old = timezone.now() - datetime.timedelta(days=2)
-    FormSubmission.objects.create(user=user, key="old", url="/a/", created_at=old)
-    FormSubmission.objects.create(user=user, key="recent", url="/b/")
-    FormSubmission.objects.create(user=other, key="old", url="/c/", created_at=old)
+    SpentKey.objects.create(user=user, key="old", url="/a/", created_at=old)
+    SpentKey.objects.create(user=user, key="recent", url="/b/")
+    SpentKey.objects.create(user=other, key="old", url="/c/", created_at=old)
     submit_once(_request(user), _form("new"), lambda _data: _record(city, "新"), to="/d/", success="ok")
-    assert set(FormSubmission.objects.filter(user=user).values_list("key", flat=True)) == {"recent", "new"}
-    assert FormSubmission.objects.filter(user=other, key="old").exists()
+    assert set(SpentKey.objects.filter(user=user).values_list("key", flat=True)) == {"recent", "new"}
+    assert SpentKey.objects.filter(user=other, key="old").exists()
+
+
+# The API: the Idempotency-Key of every create without a key of its own.
+
+MEETINGS_API = "/api/v1/party/meetings/"
+
+
+def _meeting_body(city, title="加装电梯意见征集") -> dict:
+    return {
+        "area": city.communities[0].pk,
+        "kind": "residents",
+        "title": title,
+        "held_at": "2026-01-05T19:00:00+08:00",
+        "participants": [{"name": "王芳", "role": "居民代表"}],
+    }
+
+
+@pytest.mark.django_db
+def test_an_api_create_retried_with_its_key_creates_once_and_answers_the_same(city):
+    api = api_as(city.users["community"])
+    first = api.post(MEETINGS_API, _meeting_body(city), format="json", HTTP_IDEMPOTENCY_KEY="retry-1")
+    again = api.post(MEETINGS_API, _meeting_body(city), format="json", HTTP_IDEMPOTENCY_KEY="retry-1")
+    assert first.status_code == again.status_code == 201
+    assert again.json() == first.json()
+    assert again.headers["Idempotent-Replayed"] == "true"
+    assert "Idempotent-Replayed" not in first.headers
+    assert Meeting.objects.filter(title="加装电梯意见征集").count() == 1
+    # A new key is a new meeting; no key is not guarded.
+    assert (
+        api.post(MEETINGS_API, _meeting_body(city), format="json", HTTP_IDEMPOTENCY_KEY="retry-2").status_code
+        == 201
+    )
+    assert api.post(MEETINGS_API, _meeting_body(city), format="json").status_code == 201
+    assert Meeting.objects.filter(title="加装电梯意见征集").count() == 3
+
+
+@pytest.mark.django_db
+def test_an_action_that_creates_answers_once_as_well(city):
+    api = api_as(city.users["community"])
+    meeting = api.post(MEETINGS_API, _meeting_body(city, "议题会"), format="json").json()
+    topics = f"{MEETINGS_API}{meeting['id']}/topics/"
+    answers = [
+        api.post(topics, {"title": "费用分摊"}, format="json", HTTP_IDEMPOTENCY_KEY="t-1") for _ in range(2)
+    ]
+    assert [answer.status_code for answer in answers] == [201, 201]
+    assert answers[0].json() == answers[1].json()
+    assert Meeting.objects.get(pk=meeting["id"]).topics.count() == 1
+
+
+@pytest.mark.django_db
+def test_a_key_sent_to_another_endpoint_is_refused_and_writes_nothing(city):
+    api = api_as(city.users["community"])
+    assert (
+        api.post(MEETINGS_API, _meeting_body(city), format="json", HTTP_IDEMPOTENCY_KEY="k").status_code
+        == 201
+    )
+    meeting = Meeting.objects.get(title="加装电梯意见征集")
+    topics = f"{MEETINGS_API}{meeting.pk}/topics/"
+    refused = api.post(topics, {"title": "费用分摊"}, format="json", HTTP_IDEMPOTENCY_KEY="k")
+    assert refused.status_code == 422
+    assert refused.json()["error"]["code"] == "idempotency_key_reused"
+    assert meeting.topics.count() == 0
+
+
+@pytest.mark.django_db
+def test_a_refused_api_create_spends_nothing(city):
+    api = api_as(city.users["community"])
+    bad = {**_meeting_body(city, "先错后对"), "participants": []}
+    assert api.post(MEETINGS_API, bad, format="json", HTTP_IDEMPOTENCY_KEY="fix-me").status_code == 400
+    assert not SpentKey.objects.filter(key="fix-me").exists()
+    good = api.post(
+        MEETINGS_API, _meeting_body(city, "先错后对"), format="json", HTTP_IDEMPOTENCY_KEY="fix-me"
+    )
+    assert good.status_code == 201
+    assert "Idempotent-Replayed" not in good.headers
+
+
+@pytest.mark.django_db
+def test_a_key_longer_than_64_characters_is_a_400_that_writes_nothing(city):
+    api = api_as(city.users["community"])
+    answer = api.post(
+        MEETINGS_API, _meeting_body(city, "长钥匙"), format="json", HTTP_IDEMPOTENCY_KEY="k" * 65
+    )
+    assert answer.status_code == 400
+    assert "idempotency_key" in answer.json()["error"]["fields"]
+    assert not Meeting.objects.filter(title="长钥匙").exists()
+
+
+def test_the_schema_documents_the_key_and_the_422_of_every_create_that_answers_once():
+    from drf_spectacular.generators import SchemaGenerator
+
+    schema = SchemaGenerator().get_schema(request=None, public=True)
+    paths = schema["paths"]
+
+    def keyed(operation):
+        return [p for p in operation.get("parameters", []) if p["name"] == "Idempotency-Key"]
+
+    for path in (
+        MEETINGS_API,
+        "/api/v1/party/meetings/{id}/topics/",
+        "/api/v1/party/projects/",
+        "/api/v1/households/",
+    ):
+        operation = paths[path]["post"]
+        assert len(keyed(operation)) == 1, path
+        assert "422" in operation["responses"], path
+    # Cases keep the key in their rows: the header once, and no 422.
+    cases = paths["/api/v1/cases/"]["post"]
+    assert len(keyed(cases)) == 1
+    assert "422" not in cases["responses"]
+    # Reads take no key.
+    assert not keyed(paths[MEETINGS_API]["get"])

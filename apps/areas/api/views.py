@@ -10,7 +10,7 @@ from apps.areas.filters import AreaFilterSet
 from apps.areas.models import Area
 from apps.areas.selectors import compliance_violations
 from apps.areas.services import area_merge, area_move, area_split, current_standard
-from apps.core.api.viewsets import ScopedViewSet
+from apps.core.api.viewsets import CreateOnceModelMixin, ScopedViewSet
 from apps.integrations.scopes import KeyScope
 
 from .serializers import (
@@ -36,7 +36,7 @@ from .serializers import (
 class AreaViewSet(
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
-    mixins.CreateModelMixin,
+    CreateOnceModelMixin,
     mixins.UpdateModelMixin,
     ScopedViewSet,
 ):

@@ -24,7 +24,7 @@ from apps.cobuilding.models import (
     Resource,
 )
 from apps.cobuilding.selectors import round_results
-from apps.core.api.viewsets import ScopedViewSet
+from apps.core.api.viewsets import CreateOnceModelMixin, ScopedViewSet
 
 from .serializers import (
     AgreementDetailSerializer,
@@ -43,7 +43,7 @@ from .serializers import (
 
 
 class _ListRetrieveCreate(
-    mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, ScopedViewSet
+    mixins.ListModelMixin, mixins.RetrieveModelMixin, CreateOnceModelMixin, ScopedViewSet
 ):
     pass
 

@@ -1,10 +1,13 @@
-"""The one way an API create takes an idempotency key: the `Idempotency-Key` header, or a field of the
-same name in the body; a retry with the same key returns what the first request made."""
+"""How an API create takes an idempotency key: the `Idempotency-Key` header (cases and visits also take a
+field of the same name in the body); a retry with the same key returns what the first request made. Cases
+and visits keep the key in their rows; every other create spends it through apps.core.submissions."""
 
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 IDEMPOTENCY_HEADER = "Idempotency-Key"
+# Set on an answer given again to a repeated key (apps.core.submissions.answered_once).
+REPLAYED_HEADER = "Idempotent-Replayed"
 
 
 class IdempotentCreateSerializer(serializers.Serializer):

@@ -11,6 +11,9 @@ errors it can give, each referencing that component:
 - 400 to every operation with a request body or query parameters;
 - 429 to every throttled operation, and to those that accept API keys (each key has a rate limit).
 
+Every create that answers once per Idempotency-Key (apps.core.submissions.answered_once) gets the header
+among its parameters and the 422 of a key sent before to another endpoint.
+
 An answer an operation declares itself (an `extend_schema` response) is never replaced.
 
 A second hook lets the answers' read-only choices be blank where the model allows it: DRF drops
@@ -25,6 +28,7 @@ from drf_spectacular.settings import spectacular_settings
 from rest_framework import serializers
 from rest_framework.permissions import SAFE_METHODS, AllowAny, IsAuthenticated, IsAuthenticatedOrReadOnly
 
+from apps.core.api.idempotency import IDEMPOTENCY_HEADER
 from apps.core.api.viewsets import ScopedWritePermission
 
 ERROR_REF = {"$ref": "#/components/schemas/Error"}
@@ -71,8 +75,28 @@ def _descriptions() -> dict[str, str]:
         "401": _("No valid credentials were sent."),
         "403": _("The user may not do this."),
         "404": _("No such row, or none in the user's scope."),
+        "422": _("This Idempotency-Key was used for another request."),
         "429": _("Too many requests; try again later."),
     }
+
+
+def _idempotency_parameter() -> dict:
+    return {
+        "in": "header",
+        "name": IDEMPOTENCY_HEADER,
+        "schema": {"type": "string", "maxLength": 64},
+        "description": _(
+            "A key of at most 64 characters chosen by the caller: the same key sent again (a retry) creates "
+            "nothing and gets the first answer again, with the header Idempotent-Replayed: true."
+        ),
+    }
+
+
+def _answers_once(view, method: str) -> bool:
+    if view is None:
+        return False
+    handler = getattr(view, getattr(view, "action", None) or method, None)
+    return getattr(handler, "answers_once", False)
 
 
 def _views(generator) -> dict[tuple[str, str], object]:
@@ -142,6 +166,10 @@ def postprocess_error_responses(result, generator, request, public):
                 statuses.add("404")
             if _throttled(view) or _accepts(operation, API_KEY_SCHEME):
                 statuses.add("429")
+            if _answers_once(view, method):
+                statuses.add("422")
+                if not any(p.get("name") == IDEMPOTENCY_HEADER for p in parameters):
+                    operation.setdefault("parameters", []).append(_idempotency_parameter())
             responses = operation.setdefault("responses", {})
             for status in sorted(statuses):
                 responses.setdefault(

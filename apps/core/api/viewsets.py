@@ -6,10 +6,12 @@ filterset; the scoping is applied here, once. Writes go through the serializers'
 call the services; a service's ValidationError becomes a 400 in `apps.core.api.errors.exception_handler`.
 """
 
+from rest_framework import mixins
 from rest_framework.permissions import SAFE_METHODS, BasePermission, IsAuthenticated
 from rest_framework.viewsets import GenericViewSet
 
 from apps.accounts.scope import CHANGE, VIEW, user_scope
+from apps.core.submissions import answered_once
 
 
 class ScopedWritePermission(BasePermission):
@@ -49,3 +51,10 @@ class ScopedViewSet(GenericViewSet):
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         return serializer.validated_data
+
+
+class CreateOnceModelMixin(mixins.CreateModelMixin):
+    """DRF's create through the serializer, answered once per Idempotency-Key (apps.core.submissions). A
+    viewset that writes its own `create` decorates it with `answered_once` instead."""
+
+    create = answered_once(mixins.CreateModelMixin.create)

@@ -8,7 +8,8 @@ from rest_framework.response import Response
 
 from apps.accounts.scope import VIEW
 from apps.cases.api.serializers import CaseSerializer
-from apps.core.api.viewsets import ScopedViewSet
+from apps.core.api.viewsets import CreateOnceModelMixin, ScopedViewSet
+from apps.core.submissions import answered_once
 from apps.councils import selectors, services
 from apps.councils.filters import MeetingFilterSet, ResolutionFilterSet, TaskFilterSet
 from apps.councils.models import Meeting, Resolution, Task, TaskEvent, Topic
@@ -32,9 +33,7 @@ from .serializers import (
     retrieve=extend_schema(summary=_("A council meeting with its topics and resolutions")),
     create=extend_schema(summary=_("Record a council meeting")),
 )
-class MeetingViewSet(
-    mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, ScopedViewSet
-):
+class MeetingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, CreateOnceModelMixin, ScopedViewSet):
     """Council meetings (党群议事会, 居民议事会, 小区夜话, 联席会议) in the user's areas."""
 
     ordering_fields = ["held_at"]
@@ -66,6 +65,7 @@ class MeetingViewSet(
         responses=CouncilTopicSerializer,
     )
     @action(detail=True, methods=["post"], filter_backends=[])
+    @answered_once
     def topics(self, request, pk=None):
         return self._add(request, CouncilTopicSerializer)
 
@@ -75,6 +75,7 @@ class MeetingViewSet(
         responses=ResolutionSerializer,
     )
     @action(detail=True, methods=["post"], filter_backends=[])
+    @answered_once
     def resolutions(self, request, pk=None):
         return self._add(request, ResolutionSerializer)
 

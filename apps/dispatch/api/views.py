@@ -9,6 +9,7 @@ from rest_framework.response import Response
 from apps.accounts.scope import user_scope
 from apps.cases.api.schema import ERROR, action_endpoint
 from apps.core.api.viewsets import ScopedViewSet
+from apps.core.submissions import answered_once
 from apps.dispatch import services
 from apps.dispatch.models import (
     Deadline,
@@ -276,6 +277,7 @@ class SlaPolicyViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedV
         # The same for everyone signed in: policies are not placed in areas.
         return self.queryset.all()
 
+    @answered_once
     def create(self, request):
         data = self.validated(request)
         policy = services.sla_policy_revise(

@@ -11,7 +11,8 @@ from rest_framework.views import APIView
 from apps.accounts.scope import CHANGE, VIEW, user_scope
 from apps.areas.models import Area
 from apps.cases.api.schema import ERROR, action_endpoint
-from apps.core.api.viewsets import ScopedViewSet
+from apps.core.api.viewsets import CreateOnceModelMixin, ScopedViewSet
+from apps.core.submissions import answered_once
 from apps.party.filters import (
     MemberFilterSet,
     OrganisationFilterSet,
@@ -46,7 +47,7 @@ from .serializers import (
 
 
 class _ListRetrieveCreate(
-    mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, ScopedViewSet
+    mixins.ListModelMixin, mixins.RetrieveModelMixin, CreateOnceModelMixin, ScopedViewSet
 ):
     pass
 
@@ -172,6 +173,7 @@ class RegistrationViewSet(_ListRetrieveCreate):
         context = self.get_serializer_context()
         return Response(RegistrationDetailSerializer(fresh, context=context).data, status_code)
 
+    @answered_once
     def create(self, request):
         registration = registration_create(actor=request.user, **self.validated(request))
         return self._answer(registration, status.HTTP_201_CREATED)

@@ -7,7 +7,8 @@ from rest_framework.response import Response
 
 from apps.accounts.scope import user_scope
 from apps.cases.api.schema import action_endpoint
-from apps.core.api.viewsets import ScopedViewSet
+from apps.core.api.viewsets import CreateOnceModelMixin, ScopedViewSet
+from apps.core.submissions import answered_once
 from apps.projects import services
 from apps.projects.filters import MilestoneFilterSet, ProjectFilterSet
 from apps.projects.models import Milestone, Project, ProjectEvent
@@ -52,9 +53,7 @@ def _with_detail(queryset):
         responses=ProjectDetailSerializer,
     ),
 )
-class ProjectViewSet(
-    mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, ScopedViewSet
-):
+class ProjectViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, CreateOnceModelMixin, ScopedViewSet):
     """Projects under 四定两评 in the user's scope, and one endpoint per action."""
 
     ordering_fields = ["created_at", "deadline"]
@@ -80,6 +79,7 @@ class ProjectViewSet(
             ProjectDetailSerializer(fresh, context=self.get_serializer_context()).data, status_code
         )
 
+    @answered_once
     def create(self, request):
         data = self.validated(request)
         project = services.project_create(actor=request.user, **data)
@@ -96,6 +96,7 @@ class ProjectViewSet(
         {201: ProjectMilestoneSerializer},
         url_path="milestones",
     )
+    @answered_once
     def milestones(self, request, pk=None):
         project = self.get_object()
         data = self.validated(request)

@@ -9,6 +9,7 @@ from rest_framework.response import Response
 from apps.accounts.scope import user_scope
 from apps.cases.api.schema import ERROR, action_endpoint
 from apps.core.api.viewsets import ScopedViewSet, ScopedWritePermission
+from apps.core.submissions import answered_once
 from apps.residents import services
 from apps.residents.filters import AccessLogFilterSet, HouseholdFilterSet, ResidentFilterSet
 from apps.residents.models import CareTag, Household, HouseholdEvent, Resident, ResidentAccess, RiskRule
@@ -45,6 +46,7 @@ class _Writable(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSet)
     """Lists, details, and create and change through the serializers (which call the services), answered
     by the subclass's `answer(row, status_code)` with the row as it is after the write."""
 
+    @answered_once
     def create(self, request):
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)

@@ -4,7 +4,7 @@ from rest_framework import mixins
 from rest_framework.response import Response
 
 from apps.cases.api.schema import action_endpoint
-from apps.core.api.viewsets import ScopedViewSet
+from apps.core.api.viewsets import CreateOnceModelMixin, ScopedViewSet
 from apps.wishes import services
 from apps.wishes.filters import WishFilterSet
 from apps.wishes.models import MicroWish
@@ -30,7 +30,7 @@ def wish_action(summary, request=None):
     retrieve=extend_schema(summary=_("A micro wish with its timeline")),
     create=extend_schema(summary=_("Post a resident's micro wish (with the resident's consent)")),
 )
-class WishViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, ScopedViewSet):
+class WishViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, CreateOnceModelMixin, ScopedViewSet):
     """Micro wishes (微心愿) in the user's scope, and one endpoint per lifecycle action. Every action needs
     "cogov.change" over the wish (403 otherwise); a wish out of scope is 404; an action that does not fit
     the wish's state now (already claimed, not fulfilled …) is 409."""
