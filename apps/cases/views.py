@@ -13,7 +13,7 @@ from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -25,6 +25,7 @@ from apps.accounts.scope import user_scope
 from apps.areas.models import Area
 from apps.areas.selectors import area_paths, area_roots
 from apps.core.forms import add_service_errors
+from apps.core.uploads import served
 from apps.departments.models import Department
 from apps.dispatch import selectors as dispatch_selectors
 from apps.dispatch.choices import ACTIVE_ORDER_STATUSES, WHISTLE_KINDS
@@ -401,18 +402,7 @@ def attachment(request: HttpRequest, pk: int, attachment_id: int) -> HttpRespons
     item = get_object_or_404(
         CaseAttachment.objects.filter(case__in=_visible(request.user)), pk=attachment_id, case_id=pk
     )
-    try:
-        content = item.file.open("rb")
-    except FileNotFoundError as error:
-        raise Http404 from error
-    response = FileResponse(
-        content,
-        content_type=item.content_type,
-        as_attachment=item.kind == AttachmentKind.FILE,
-        filename=item.name,
-    )
-    response["Cache-Control"] = "private, max-age=3600"
-    return response
+    return served(item, as_attachment=item.kind == AttachmentKind.FILE)
 
 
 # The whistle and supervision forms

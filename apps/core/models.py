@@ -43,8 +43,12 @@ class SpentKey(models.Model):
     key = models.CharField(_("key"), max_length=64)
     # A form's: the page it led to. An API call's: its path (a key sent to another endpoint is refused).
     url = models.CharField(_("URL"), max_length=300, blank=True)
+    # What the first request asked for (apps.core.submissions.fingerprint): the same key with other input
+    # is not a resend.
+    fingerprint = models.CharField(_("fingerprint"), max_length=64, blank=True)
     status = models.PositiveSmallIntegerField(_("status"), null=True, blank=True)
     answer = models.JSONField(_("answer"), null=True, blank=True, encoder=DjangoJSONEncoder)
+    headers = models.JSONField(_("headers"), default=dict, blank=True)
     created_at = models.DateTimeField(_("at"), default=timezone.now)
 
     class Meta:

@@ -4,6 +4,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.http import FileResponse, Http404
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 from PIL import Image, UnidentifiedImageError
@@ -66,3 +67,18 @@ def _check_size(upload, limit: int) -> None:
             % {"name": upload.name, "size": filesizeformat(upload.size), "limit": filesizeformat(limit)},
             code="too_large",
         )
+
+
+def served(stored, *, as_attachment: bool = False) -> FileResponse:
+    """A stored photo or file (a row with `file`, `name` and `content_type`) sent to a reader the caller
+    has checked may see it: from storage, never a link into MEDIA_URL, cached privately; a file missing
+    from storage is a 404. Pages and the API serve through this alike."""
+    try:
+        content = stored.file.open("rb")
+    except FileNotFoundError as error:
+        raise Http404 from error
+    response = FileResponse(
+        content, content_type=stored.content_type, as_attachment=as_attachment, filename=stored.name
+    )
+    response["Cache-Control"] = "private, max-age=3600"
+    return response

@@ -9,7 +9,7 @@ for a user without the permission it needs.
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -20,6 +20,7 @@ from apps.areas.models import Area
 from apps.areas.selectors import area_paths, area_roots
 from apps.cases.models import Case
 from apps.core.forms import add_service_errors
+from apps.core.uploads import served
 from apps.residents.models import Household
 
 from . import selectors, services
@@ -202,13 +203,7 @@ def photo(request: HttpRequest, pk: int, photo_id: int) -> HttpResponse:
     """A visit's photo, only for those who see the visit: never a link into MEDIA_URL."""
     _need(request, "visit.view")
     item = get_object_or_404(VisitPhoto.objects.filter(visit__in=_visible(request)), pk=photo_id, visit_id=pk)
-    try:
-        content = item.file.open("rb")
-    except FileNotFoundError as error:
-        raise Http404 from error
-    response = FileResponse(content, content_type=item.content_type, filename=item.name)
-    response["Cache-Control"] = "private, max-age=3600"
-    return response
+    return served(item)
 
 
 # The visit list

@@ -329,7 +329,23 @@ def test_a_report_with_photos_and_a_file(city, media):
     case_id = response.json()["id"]
     attachments = api.get(response.json()["url"]).json()["attachments"]
     assert sorted(a["kind"] for a in attachments) == ["file", "photo", "photo"]
-    assert attachments[0]["url"].endswith(f"/cases/{case_id}/attachments/{attachments[0]['id']}/")
+    assert attachments[0]["url"].endswith(f"/api/v1/cases/{case_id}/attachments/{attachments[0]['id']}/")
+    # The URL serves the bytes to an API client (a token here), a file as a download, a photo inline.
+    by_kind = {attachment["kind"]: attachment for attachment in attachments}
+    pdf = api.get(by_kind["file"]["url"])
+    assert (pdf.status_code, pdf["Content-Type"]) == (200, "application/pdf")
+    assert b"".join(pdf.streaming_content) == document[1]
+    assert pdf["Content-Disposition"].startswith("attachment;")
+    picture = api.get(by_kind["photo"]["url"])
+    assert (picture.status_code, picture["Content-Type"]) == (200, "image/png")
+    assert picture["Content-Disposition"].startswith("inline;")
+    assert picture["Cache-Control"] == "private, max-age=3600"
+    # Someone who does not see the case gets a 404, as does an attachment of another case.
+    outsider = user_create(username="far-away", password=PASSWORD)
+    role_grant(actor=None, user=outsider, role=Role.STREET_STAFF, area=city.streets[1])
+    assert api_as(outsider).get(by_kind["file"]["url"]).status_code == 404
+    other = api.post(CASES, intake(city), format="json").json()["id"]
+    assert api.get(f"{CASES}{other}/attachments/{by_kind['file']['id']}/").status_code == 404
 
 
 def test_bad_reports_are_400_with_field_errors_and_change_nothing(city, media):

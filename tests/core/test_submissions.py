@@ -82,7 +82,43 @@ def test_a_form_sent_without_a_key_is_not_guarded(city, as_user):
     for _ in range(2):
         assert client.post(NEW_MEETING, data).status_code == 302
     assert Meeting.objects.filter(title="无钥匙").count() == 2
-    assert not SpentKey.objects.filter(key="").exists()
+    assert not SpentKey.objects.filter(user=city.users["community"]).exists()
+
+
+@pytest.mark.django_db
+def test_a_form_brought_back_and_filled_in_anew_creates_again(city, as_user):
+    """The browser's Back button brings the sent form back with its key: sent with other input, it is a
+    new meeting, not a resend."""
+    client = as_user(city.users["community"])
+    key = client.get(NEW_MEETING).context["form"]["submission_key"].value()
+    assert client.post(NEW_MEETING, _meeting_data(key, "第一次", city.communities[0])).status_code == 302
+    again = client.post(NEW_MEETING, _meeting_data(key, "第二次", city.communities[0]))
+    assert again.url == reverse("councils:meeting_detail", args=[Meeting.objects.get(title="第二次").pk])
+    assert Meeting.objects.filter(title="第一次").count() == 1
+
+
+CREATE_PAGES = [
+    ("councils:meeting_create", None),
+    ("cobuilding:agreement_create", None),
+    ("cobuilding:round_create", None),
+    ("projects:create", None),
+    ("residents:new", None),
+    ("party:partner_unit_create", None),
+    ("party:registration_create", None),
+    ("wishes:create", None),
+    ("departments:create", None),
+    ("areas:create_child", "street"),
+]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("name", "argument"), CREATE_PAGES)
+def test_every_create_page_sends_its_key(city, as_user, superuser, name, argument):
+    args = [city.streets[0].pk] if argument == "street" else []
+    page = as_user(superuser).get(reverse(name, args=args))
+    assert page.status_code == 200
+    key = page.context["form"]["submission_key"].value()
+    assert f'name="submission_key" value="{key}"' in page.content.decode()
 
 
 @pytest.mark.django_db
@@ -163,13 +199,14 @@ def test_a_refused_form_spends_nothing_and_can_be_sent_again(city):
 
 
 @pytest.mark.django_db
-def test_a_users_keys_older_than_a_day_are_forgotten(city):
+def test_a_users_keys_older_than_a_day_are_forgotten(city, django_capture_on_commit_callbacks):
     user, other = city.users["community"], city.users["party"]
     old = timezone.now() - datetime.timedelta(days=2)
     SpentKey.objects.create(user=user, key="old", url="/a/", created_at=old)
     SpentKey.objects.create(user=user, key="recent", url="/b/")
     SpentKey.objects.create(user=other, key="old", url="/c/", created_at=old)
-    submit_once(_request(user), _form("new"), lambda _data: _record(city, "新"), to="/d/", success="ok")
+    with django_capture_on_commit_callbacks(execute=True):
+        submit_once(_request(user), _form("new"), lambda _data: _record(city, "新"), to="/d/", success="ok")
     assert set(SpentKey.objects.filter(user=user).values_list("key", flat=True)) == {"recent", "new"}
     assert SpentKey.objects.filter(user=other, key="old").exists()
 
@@ -284,3 +321,50 @@ def test_the_schema_documents_the_key_and_the_422_of_every_create_that_answers_o
     assert "422" not in cases["responses"]
     # Reads take no key.
     assert not keyed(paths[MEETINGS_API]["get"])
+
+
+@pytest.mark.django_db
+def test_a_replayed_create_carries_the_first_answers_location(city, superuser):
+    api = api_as(superuser)
+    body = {"parent": city.streets[0].pk, "name": "新建社区", "code": f"{city.streets[0].code}901"}
+    first = api.post("/api/v1/areas/", body, format="json", HTTP_IDEMPOTENCY_KEY="area-1")
+    again = api.post("/api/v1/areas/", body, format="json", HTTP_IDEMPOTENCY_KEY="area-1")
+    assert (first.status_code, again.status_code) == (201, 201), first.json()
+    assert first["Location"] == again["Location"] == first.json()["url"]
+    assert again.json() == first.json()
+
+
+@pytest.mark.django_db
+def test_the_same_key_with_other_input_is_refused(city):
+    api = api_as(city.users["community"])
+    assert (
+        api.post(MEETINGS_API, _meeting_body(city), format="json", HTTP_IDEMPOTENCY_KEY="m").status_code
+        == 201
+    )
+    other = api.post(MEETINGS_API, _meeting_body(city, "另一次会议"), format="json", HTTP_IDEMPOTENCY_KEY="m")
+    assert other.status_code == 422
+    assert other.json()["error"]["code"] == "idempotency_key_reused"
+    assert not Meeting.objects.filter(title="另一次会议").exists()
+
+
+@pytest.mark.django_db
+def test_an_error_answered_without_raising_spends_nothing(city):
+    from rest_framework.parsers import JSONParser
+    from rest_framework.request import Request
+    from rest_framework.response import Response
+
+    from apps.core.submissions import answered_once
+
+    @answered_once
+    def refuse(view, request):
+        _record(city, "写了又撤销")
+        return Response({"error": "no"}, status=409)
+
+    raw = RequestFactory().post(
+        "/api/v1/anything/", "{}", content_type="application/json", HTTP_IDEMPOTENCY_KEY="k-409"
+    )
+    request = Request(raw, parsers=[JSONParser()])
+    request.user = city.users["community"]
+    assert refuse(None, request).status_code == 409
+    assert not SpentKey.objects.filter(key="k-409").exists()
+    assert not Meeting.objects.filter(title="写了又撤销").exists()

@@ -1,5 +1,5 @@
-"""The same create form sent twice at the same moment (apps.core.submissions): the second waits on the
-first, creates nothing and is led where the first went."""
+"""The same create sent twice at the same moment (apps.core.submissions), as a form and through the API:
+the second waits on the first, creates nothing and gets the first one's outcome."""
 
 import threading
 import time
@@ -9,13 +9,14 @@ from django.db import connection
 
 from apps.core.submissions import submit_once
 from apps.councils.models import Meeting
+from tests.api_helpers import api_as
 from tests.builders import build_city
 
 from .test_submissions import _form, _record, _request
 
+pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
-@pytest.mark.postgres
-@pytest.mark.django_db(transaction=True)
+
 def test_the_same_form_sent_at_the_same_moment_creates_once(transactional_db):
     """The second submission arrives while the first is still writing: it waits on the key's unique
     index, then finds the first one's key and is led where the first went, creating nothing."""
@@ -62,3 +63,39 @@ def test_the_same_form_sent_at_the_same_moment_creates_once(transactional_db):
     meeting = Meeting.objects.get(title="同时提交")
     assert created_by == ["first"]
     assert answers["first"].url == answers["second"].url == f"/meetings/{meeting.pk}/"
+
+
+def test_the_same_api_create_sent_at_the_same_moment_creates_once(transactional_db):
+    """Two deliveries of one API create with the same Idempotency-Key at once: one meeting, and both
+    answers are the same 201."""
+    town = build_city()
+    body = {
+        "area": town.communities[0].pk,
+        "kind": "residents",
+        "title": "同时重试",
+        "held_at": "2026-01-05T19:00:00+08:00",
+        "participants": [{"name": "王芳", "role": ""}],
+    }
+    barrier = threading.Barrier(2)
+    answers = []
+
+    def send():
+        api = api_as(town.users["community"])
+        barrier.wait()
+        try:
+            answers.append(
+                api.post("/api/v1/party/meetings/", body, format="json", HTTP_IDEMPOTENCY_KEY="at-once")
+            )
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=send) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert Meeting.objects.filter(title="同时重试").count() == 1
+    assert [answer.status_code for answer in answers] == [201, 201]
+    assert answers[0].json() == answers[1].json()
+    assert sorted(answer.headers.get("Idempotent-Replayed", "") for answer in answers) == ["", "true"]

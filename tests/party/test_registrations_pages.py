@@ -186,6 +186,23 @@ def test_assigning_through_the_page(city, as_user):
     assert as_user(other_community_worker(city)).post(url, {"area": city.grids[0].pk}).status_code == 404
 
 
+def test_the_service_log_form_sent_twice_logs_once(city, as_user):
+    registration = register(city, area=city.grids[0])
+    client = as_user(city.users["community"])
+    page = client.get(reverse("party:registration_detail", args=[registration.pk]))
+    key = page.context["log_form"]["submission_key"].value()
+    assert f'name="submission_key" value="{key}"' in page.content.decode()
+    url = reverse("party:service_log", args=[registration.pk])
+    data = {
+        "title": "陪伴独居老人",
+        "served_on": timezone.localdate().isoformat(),
+        "hours": "1",
+        "submission_key": key,
+    }
+    assert [client.post(url, data).status_code for _ in range(2)] == [302, 302]
+    assert ServiceRecord.objects.filter(registration=registration).count() == 1
+
+
 def test_logging_service_through_the_page(city, as_user):
     registration = register(city, area=city.grids[0])
     client = as_user(city.users["community"])

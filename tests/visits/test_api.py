@@ -114,6 +114,13 @@ def test_log_a_visit_with_photos_as_multipart(city, home, media):
     assert response.status_code == 201, response.json()
     assert sorted(p["name"] for p in response.json()["photos"]) == ["a.jpg", "b.jpg"]
     assert response.json()["follow_up"] is True
+    # Each photo's URL serves it to the API client; a visit the caller does not see is a 404.
+    first = response.json()["photos"][0]
+    assert first["url"].endswith(f"/api/v1/visits/{response.json()['id']}/photos/{first['id']}/")
+    served = api.get(first["url"])
+    assert (served.status_code, served["Content-Type"]) == (200, "image/jpeg")
+    assert b"".join(served.streaming_content)[:2] == b"\xff\xd8"
+    assert api_as(city.users["dept"]).get(first["url"]).status_code == 404
 
 
 def test_the_same_idempotency_key_twice_logs_one_visit(city, home):

@@ -11,7 +11,7 @@ from rest_framework.views import APIView
 from apps.accounts.filters import RoleAssignmentFilterSet, UserFilterSet
 from apps.accounts.models import RoleAssignment, User
 from apps.accounts.services import api_token_issue, api_token_revoke, role_revoke
-from apps.core.api.viewsets import ScopedViewSet
+from apps.core.api.viewsets import CreateOnceModelMixin, ScopedViewSet
 
 from .serializers import (
     CurrentUserSerializer,
@@ -72,7 +72,7 @@ class CurrentUserView(APIView):
     create=extend_schema(summary=_("Grant a user a role for an area or a department")),
 )
 class RoleAssignmentViewSet(
-    mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, ScopedViewSet
+    mixins.ListModelMixin, mixins.RetrieveModelMixin, CreateOnceModelMixin, ScopedViewSet
 ):
     """The roles held in the user's scope, revoked ones included."""
 
@@ -93,7 +93,7 @@ class RoleAssignmentViewSet(
     retrieve=extend_schema(summary=_("A user with their roles")),
     create=extend_schema(summary=_("Create a user together with their first role")),
 )
-class UserViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, ScopedViewSet):
+class UserViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, CreateOnceModelMixin, ScopedViewSet):
     """The users who hold a role in the user's scope, each with the active roles the user may see."""
 
     ordering_fields = ["username", "date_joined"]

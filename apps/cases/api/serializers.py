@@ -1,4 +1,3 @@
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -10,6 +9,7 @@ from apps.cases.choices import REPORTABLE_CHANNELS, CaseAction, HandlingLevel, R
 from apps.cases.models import Case, CaseAttachment, CaseEvent, Category, RoutingRule
 from apps.cases.selectors import CASE_BUCKETS, case_actions
 from apps.core.api.fields import IdentityUrlField, RestrictedPrimaryKeyRelatedField
+from apps.core.api.files import file_url
 from apps.core.api.idempotency import IdempotentCreateSerializer
 from apps.dispatch.api.serializers import CaseOrderSerializer
 
@@ -95,7 +95,7 @@ class CaseEventSerializer(serializers.ModelSerializer):
 
 
 class CaseAttachmentSerializer(serializers.ModelSerializer):
-    url = serializers.SerializerMethodField(help_text=_("Served to signed-in users who may see the case."))
+    url = serializers.SerializerMethodField(help_text=_("The file, for those who may see the case."))
 
     class Meta:
         model = CaseAttachment
@@ -103,10 +103,8 @@ class CaseAttachmentSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
     def get_url(self, attachment: CaseAttachment) -> str:
-        # The page side serves the file, after the same scope check as the case itself.
-        path = reverse("cases:attachment", kwargs={"pk": attachment.case_id, "attachment_id": attachment.pk})
-        request = self.context.get("request")
-        return request.build_absolute_uri(path) if request else path
+        # Served by the API, after the same scope check as the case itself (a token or a key works there).
+        return file_url(self, "api:case-attachment", pk=attachment.case_id, attachment_id=attachment.pk)
 
 
 @extend_schema_field(serializers.ListField(child=serializers.ChoiceField(choices=CaseAction.choices)))

@@ -1,4 +1,5 @@
 from django.db.models import Prefetch
+from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
@@ -10,7 +11,7 @@ from rest_framework.response import Response
 from apps.accounts.scope import user_scope
 from apps.cases import services
 from apps.cases.api.schema import ERROR, action_endpoint
-from apps.cases.choices import CaseAction
+from apps.cases.choices import AttachmentKind, CaseAction
 from apps.cases.models import Case, CaseEvent
 from apps.cases.selectors import (
     ACTION_PERMISSIONS,
@@ -20,8 +21,10 @@ from apps.cases.selectors import (
     duplicate_candidates,
     route_for,
 )
+from apps.core.api.files import file_endpoint
 from apps.core.api.idempotency import IDEMPOTENCY_HEADER
 from apps.core.api.viewsets import ScopedViewSet
+from apps.core.uploads import served
 from apps.dispatch import services as dispatch_services
 from apps.dispatch.api.serializers import (
     CaseDispatchSerializer,
@@ -129,6 +132,13 @@ class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSe
     def _answer(self, case: Case, status_code: int = status.HTTP_200_OK) -> Response:
         fresh = with_detail(Case.objects.all()).get(pk=case.pk)
         return Response(CaseDetailSerializer(fresh, context=self.get_serializer_context()).data, status_code)
+
+    @file_endpoint(
+        _("A photo or file of a case"), files="attachments", id_name="attachment_id", url_name="attachment"
+    )
+    def attachment(self, request, pk=None, attachment_id=None):
+        item = get_object_or_404(self.get_object().attachments.all(), pk=attachment_id)
+        return served(item, as_attachment=item.kind == AttachmentKind.FILE)
 
     def create(self, request):
         data = self.validated(request)

@@ -2,7 +2,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins
 
-from apps.core.api.viewsets import ScopedViewSet
+from apps.core.api.viewsets import CreateOnceModelMixin, ScopedViewSet
 from apps.departments.filters import DepartmentFilterSet
 from apps.departments.models import Department
 
@@ -18,7 +18,7 @@ from .serializers import DepartmentSerializer, DepartmentUpdateSerializer
 class DepartmentViewSet(
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
-    mixins.CreateModelMixin,
+    CreateOnceModelMixin,
     mixins.UpdateModelMixin,
     ScopedViewSet,
 ):

@@ -9,6 +9,7 @@ from apps.cases.api.briefs import CaseBriefSerializer
 from apps.cases.choices import IntakeRoute, Urgency
 from apps.cases.models import Category
 from apps.core.api.fields import IdentityUrlField, RestrictedPrimaryKeyRelatedField
+from apps.core.api.files import file_url
 from apps.core.api.idempotency import IdempotentCreateSerializer
 from apps.departments.models import Department
 from apps.residents.models import Household
@@ -36,10 +37,15 @@ class CoordinateField(serializers.DecimalField):
 
 
 class VisitPhotoSerializer(serializers.ModelSerializer):
+    url = serializers.SerializerMethodField(help_text=_("The photo, for those who may see the visit."))
+
     class Meta:
         model = VisitPhoto
-        fields = ["id", "name", "content_type", "size", "created_at"]
+        fields = ["id", "url", "name", "content_type", "size", "created_at"]
         read_only_fields = fields
+
+    def get_url(self, photo: VisitPhoto) -> str:
+        return file_url(self, "api:visit-photo", pk=photo.visit_id, photo_id=photo.pk)
 
 
 class VisitSerializer(serializers.ModelSerializer):

@@ -13,8 +13,10 @@ from rest_framework.views import APIView
 from apps.accounts.scope import VIEW, user_scope
 from apps.areas.models import Area
 from apps.cases.api.schema import ERROR, action_endpoint
+from apps.core.api.files import file_endpoint
 from apps.core.api.idempotency import IDEMPOTENCY_HEADER
 from apps.core.api.viewsets import ScopedViewSet
+from apps.core.uploads import served
 from apps.residents.api.serializers import HouseholdSerializer
 from apps.visits import services
 from apps.visits.filters import VisitFilterSet
@@ -104,6 +106,10 @@ class VisitViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewS
         data["description"] = data["description"] or defaults["description"] or defaults["title"]
         services.visit_report_case(actor=request.user, visit=visit, **data)
         return self._answer(visit, status.HTTP_201_CREATED)
+
+    @file_endpoint(_("A photo of a visit"), files="photos", id_name="photo_id", url_name="photo")
+    def photo(self, request, pk=None, photo_id=None):
+        return served(get_object_or_404(self.get_object().photos.all(), pk=photo_id))
 
     @extend_schema(
         summary=_("Households whose visit is due, for the user (longest overdue first)"),
