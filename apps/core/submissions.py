@@ -113,7 +113,7 @@ def submit_once(
     """Create with `create(form.cleaned_data)` and redirect to `to` (a URL, or one made from what was
     created) with the `success` message; the same form sent again with the same input is redirected where
     the first one went, creating nothing. (The same key with other input is a form brought back, say by the
-    browser's Back button, and filled in anew: it creates.) None when the service refused (its
+    browser's Back button, and filled in anew: it creates, once.) None when the service refused (its
     ValidationError is shown on the form): the page then renders the form again."""
     key = (getattr(form, "submission_key", "") or "")[:KEY_LENGTH]
     try:
@@ -122,7 +122,10 @@ def submit_once(
             if key:
                 asked = fingerprint(form.data, form.files)
                 spent, first = _spend(request.user, key, "", asked)
-                if first is not None and first.fingerprint == asked:
+                if first is not None and first.fingerprint != asked:
+                    # Brought back and filled in anew: guarded in turn, by the key and this input.
+                    spent, first = _spend(request.user, f"{key[: KEY_LENGTH - 17]}:{asked[:16]}", "", asked)
+                if first is not None:
                     messages.info(request, ALREADY)
                     return HttpResponseRedirect(first.url)
             made = create(form.cleaned_data)

@@ -95,6 +95,9 @@ def test_a_form_brought_back_and_filled_in_anew_creates_again(city, as_user):
     again = client.post(NEW_MEETING, _meeting_data(key, "第二次", city.communities[0]))
     assert again.url == reverse("councils:meeting_detail", args=[Meeting.objects.get(title="第二次").pk])
     assert Meeting.objects.filter(title="第一次").count() == 1
+    # That second form is guarded in turn: sent twice, it made one meeting.
+    assert client.post(NEW_MEETING, _meeting_data(key, "第二次", city.communities[0])).url == again.url
+    assert Meeting.objects.filter(title="第二次").count() == 1
 
 
 CREATE_PAGES = [
