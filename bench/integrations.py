@@ -10,11 +10,14 @@ bench/run.py (BENCH_ONLY=integrations).
 - Load: a second process (this file run as a script: `python bench/integrations.py load '<spec>'`)
   with a new connection for each request (see KEEPALIVE), a fixed concurrency, a warm-up and then a
   fixed duration; it reports completed requests per second, median and p95 latency and every status.
-  Any answer other than the one expected (200, or 201 for an order that became a case) fails the run.
+  Any answer other than the one expected (200, or 202 for an order kept) fails the run.
 - Rounds: trivial, /me/ and the intake, repeated, so that drift shows; the report gives the median of
-  the rounds. Then the intake and the trivial endpoint at concurrency 1, to show how each scales.
-- Checks after the intake runs: cases created = 2xx intake answers, no serial with two cases (SQL), and
-  the queries of one intake (counted once in process through the test client).
+  the rounds. No mapping worker runs during these: after each intake run the bench process maps what it
+  received (services.orders_map, the worker's task), timed, as one worker process's mapping rate. Then
+  the intake with a real Celery worker mapping beside it on the same machine (what one machine sustains
+  end to end), and the intake and the trivial endpoint at concurrency 1, to show how each scales.
+- Checks after the intake runs: cases created = 2xx intake answers once all is mapped, no serial with two
+  cases (SQL), and the queries of one intake (counted once in process through the test client).
 - While the load runs, the bench process samples PostgreSQL's wait events (lock waits would show there)
   and reads the CPU time of the gunicorn workers, the PostgreSQL backends, Redis and the load generator.
 
@@ -225,12 +228,10 @@ def _database_url() -> str:
     return f"postgres://{db['USER']}{password}@{db['HOST']}:{db['PORT']}/{db['NAME']}"
 
 
-def server_start(*, workers: int, threads: int, log_name: str = "bench-gunicorn") -> tuple:
-    """gunicorn on a free loopback port against this process's database and Redis, once /healthz
-    answers 200; returns (process, port)."""
+def _server_env() -> dict:
+    """The environment of the benchmark's server and mapping worker: this process's database and Redis."""
     from django.conf import settings
 
-    port = free_port()
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "bench.settings",
@@ -244,6 +245,14 @@ def server_start(*, workers: int, threads: int, log_name: str = "bench-gunicorn"
     }
     env.pop("CELERY_BROKER_URL", None)
     env.pop("CELERY_RESULT_BACKEND", None)
+    return env
+
+
+def server_start(*, workers: int, threads: int, log_name: str = "bench-gunicorn") -> tuple:
+    """gunicorn on a free loopback port against this process's database and Redis, once /healthz
+    answers 200; returns (process, port)."""
+    port = free_port()
+    env = _server_env()
     (ROOT / "var").mkdir(exist_ok=True)
     log = open(ROOT / "var" / f"{log_name}.log", "w")  # noqa: SIM115 - closed with the process
     process = subprocess.Popen(
@@ -286,6 +295,30 @@ def server_start(*, workers: int, threads: int, log_name: str = "bench-gunicorn"
         time.sleep(0.2)
     server_stop(process)
     raise RuntimeError(f"gunicorn did not answer /healthz within 60 s: see var/{log_name}.log")
+
+
+def mapper_start(log_name: str = "bench-mapper"):
+    """One Celery worker process (solo pool) on the queue of the mapping task, as deployed; it takes the
+    runs the deliveries queue (and any they queued while no worker ran)."""
+    (ROOT / "var").mkdir(exist_ok=True)
+    log = open(ROOT / "var" / f"{log_name}.log", "w")  # noqa: SIM115 - closed with the process
+    return subprocess.Popen(
+        [
+            sys.executable, "-m", "celery", "-A", "config", "worker", "--pool", "solo", "--queues",
+            "default", "--without-mingle", "--without-gossip", "--loglevel", "WARNING",
+        ],
+        cwd=ROOT,
+        env=_server_env(),
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )  # fmt: skip
+
+
+def received_left(prefix: str = "") -> int:
+    from apps.hotline.choices import OrderState
+    from apps.hotline.models import HotlineOrder
+
+    return HotlineOrder.objects.filter(state=OrderState.RECEIVED, serial__startswith=prefix).count()
 
 
 def server_stop(process) -> None:
@@ -510,7 +543,7 @@ def in_process(data: dict, *, runs: int = 50) -> dict:
             "area_code": spec["area_codes"][n % len(spec["area_codes"])],
         }
         response = client.post(INTAKE, payload, content_type="application/json", headers=auth)
-        assert response.status_code == 201, response.content
+        assert response.status_code == 202, response.content
 
     def me():
         response = client.get(ME, headers=auth)
@@ -540,7 +573,18 @@ def in_process(data: dict, *, runs: int = 50) -> dict:
                 "median": statistics.median(timings),
                 "calls": 11 + runs,
             }
+    figures["mapping"] = drain()
     return figures
+
+
+def drain() -> dict:
+    """Map every received order in this process, as the worker's task does; its rate."""
+    from apps.hotline.services import orders_map
+
+    start = time.perf_counter()
+    mapped = orders_map()
+    seconds = time.perf_counter() - start
+    return {"mapped": mapped, "seconds": seconds, "per_second": mapped / seconds if mapped else 0.0}
 
 
 def bench_integrations() -> dict:
@@ -550,6 +594,7 @@ def bench_integrations() -> dict:
     server, port = server_start(workers=GUNICORN["workers"], threads=GUNICORN["threads"])
     key_headers = {"Authorization": f"Api-Key {data['key']}"}
     runs: dict[str, list[dict]] = {"trivial": [], "me": [], "intake": []}
+    mapping: list[dict] = []
     single: dict[str, dict] = {}
     try:
         common = {"server": server, "port": port, "seconds": SECONDS, "warmup": WARMUP_SECONDS}
@@ -562,12 +607,14 @@ def bench_integrations() -> dict:
                     method="POST",
                     headers=key_headers,
                     intake=intake_spec(data, f"LOAD{round_number}"),
-                    expect=(201,),
+                    expect=(202,),
                     concurrency=CONCURRENCY,
                     **common,
                 )
             )
+            mapping.append(drain())
             _progress(f"round {round_number + 1}", {name: r[-1] for name, r in runs.items()})
+        alongside = _alongside(data, key_headers, common)
         common = {**common, "seconds": SINGLE_SECONDS}
         single["trivial"] = run_load(path=TRIVIAL, concurrency=1, **common)
         single["intake"] = run_load(
@@ -575,22 +622,26 @@ def bench_integrations() -> dict:
             method="POST",
             headers=key_headers,
             intake=intake_spec(data, "SINGLE"),
-            expect=(201,),
+            expect=(202,),
             concurrency=1,
             **common,
         )
+        drain()
         _progress("concurrency 1", single)
     finally:
         server_stop(server)
     checks = intake_checks(client)
-    intake_ok = sum(r["ok"] for r in runs["intake"]) + single["intake"]["ok"]
+    intake_ok = sum(r["ok"] for r in runs["intake"]) + single["intake"]["ok"] + alongside["intake"]["ok"]
     in_process_intakes = inproc["intake"]["calls"]
     checks["intake_2xx"] = intake_ok
     checks["in_process_intakes"] = in_process_intakes
+    checks["received_left"] = received_left()
     result = {
         "data": {k: v for k, v in data.items() if k not in ("client", "key")},
         "in_process": inproc,
         "runs": runs,
+        "mapping": mapping,
+        "alongside": alongside,
         "single": single,
         "checks": checks,
         "gunicorn": {**GUNICORN, "port": port},
@@ -602,15 +653,51 @@ def bench_integrations() -> dict:
             "keepalive": KEEPALIVE,
         },
     }
-    unexpected = sum(r["unexpected"] for rs in runs.values() for r in rs) + sum(
-        r["unexpected"] for r in single.values()
-    )
+    every_run = [*(r for rs in runs.values() for r in rs), *single.values(), alongside["intake"]]
+    unexpected = sum(r["unexpected"] for r in every_run)
     if unexpected:
-        failures = [f for rs in runs.values() for r in rs for f in r["failures"]]
+        failures = [f for r in every_run for f in r["failures"]]
         raise RuntimeError(f"{unexpected} unexpected answers under load, e.g. {failures[:3]}")
-    if checks["cases"] != intake_ok + in_process_intakes or checks["serials_twice"]:
+    added_up = checks["cases"] == intake_ok + in_process_intakes
+    if not added_up or checks["serials_twice"] or checks["received_left"]:
         raise RuntimeError(f"the intake's writes do not add up: {checks}")
     return result
+
+
+DRAIN_TIMEOUT = float(os.environ.get("BENCH_DRAIN_TIMEOUT", "900"))
+
+
+def _alongside(data: dict, key_headers: dict, common: dict) -> dict:
+    """The intake while one Celery worker maps beside it on the same machine: the intake's figures, the
+    orders mapped by the end of the load, and how long the worker took to map the rest."""
+    mapper = mapper_start()
+    try:
+        time.sleep(5)  # the worker starts (and takes the runs queued while none ran)
+        intake = run_load(
+            path=INTAKE,
+            method="POST",
+            headers=key_headers,
+            intake=intake_spec(data, "ALONG"),
+            expect=(202,),
+            **{"concurrency": CONCURRENCY, **common},
+        )
+        ended = time.perf_counter()
+        backlog = received_left("ALONG")
+        while received_left("ALONG") and time.perf_counter() - ended < DRAIN_TIMEOUT:
+            time.sleep(0.5)
+        drained = time.perf_counter() - ended
+        left = received_left("ALONG")
+    finally:
+        server_stop(mapper)
+    loaded = common["seconds"] + common["warmup"]
+    return {
+        "intake": intake,
+        "backlog": backlog,
+        "mapped_during": intake["ok"] - backlog,
+        "loaded_seconds": loaded,
+        "drain_seconds": drained,
+        "left": left,
+    }
 
 
 def _progress(label: str, results: dict) -> None:
@@ -649,7 +736,7 @@ def integrations_report(result: dict, today: str) -> list[str]:
     names = {
         "trivial": f"GET {TRIVIAL} (DRF APIView, no authentication, no query)",
         "me": f"GET {ME} (API key, trivial)",
-        "intake": f"POST {INTAKE} (API key, new serial each, a case each)",
+        "intake": f"POST {INTAKE} (API key, new serial each: kept, answered 202)",
     }
     unit = {"trivial": "requests", "me": "requests", "intake": "orders"}
 
@@ -691,6 +778,14 @@ def integrations_report(result: dict, today: str) -> list[str]:
         else "a new connection per request (as nginx proxies to gunicorn by default)"
     )
     answered = checks["intake_2xx"] + checks["in_process_intakes"]
+    mapping = result["mapping"]
+    map_rate = statistics.median(m["per_second"] for m in mapping)
+    map_cost = statistics.median(m["seconds"] / m["mapped"] * 1000 for m in mapping if m["mapped"])
+    along = result["alongside"]
+    along_rate = along["intake"]["per_second"]
+    mapped_rate = along["mapped_during"] / along["loaded_seconds"]
+    inproc_map_cost = inproc["mapping"]["seconds"] * 1000 / max(inproc["mapping"]["mapped"], 1)
+    left_note = f" (NOT all: {along['left']} left)" if along["left"] else ""
     return [
         f"## Integrations: hotline intake under load ({today})",
         "",
@@ -700,10 +795,12 @@ def integrations_report(result: dict, today: str) -> list[str]:
             f"{connections}, "
             f"sending for {load['seconds']:.0f} s after a {load['warmup']:.0f} s warm-up; each order has a "
             f"new serial and codes that map (6 categories over {data['streets']} streets and "
-            f"{data['communities']} communities of {data['district']}), so each creates a case. The three "
-            f"requests ran in turn, trivial, /me/, intake, {load['rounds']} times in the same run against "
-            "the same server; the table gives the median of the rounds. Throughput counts requests "
-            "completed within the measured span; latency is as the load generator saw it."
+            f"{data['communities']} communities of {data['district']}), so each becomes a case once mapped. "
+            f"The intake keeps the order and answers 202; a Celery worker maps it into a case moments later "
+            f"(docs/hotline.md). The three requests ran in turn, trivial, /me/, intake, {load['rounds']} "
+            "times in the same run against the same server, with no mapping worker running; the table gives "
+            "the median of the rounds. Throughput counts requests completed within the measured span; "
+            "latency is as the load generator saw it."
         ),
         "",
         (
@@ -729,11 +826,30 @@ def integrations_report(result: dict, today: str) -> list[str]:
         f"Throughput of each round (drift): {rounds}.",
         "",
         (
-            f"Checks after the intake runs: {checks['intake_2xx']:,} intake answers 201 under load plus "
+            f"Mapping (the worker's task, `orders_map`, run in the bench process after each intake run, "
+            f"single-threaded): {map_rate:,.0f} orders/s, {map_cost:.1f} ms per order (median of the "
+            "rounds; each order becomes a case: code tables, the area tree's shared locks, the case, its "
+            f"timeline and time limits). In process: {inproc_map_cost:.1f} ms per order."
+        ),
+        "",
+        (
+            "End to end on this one machine: the intake loaded as above while one Celery worker process "
+            "(solo pool) mapped beside gunicorn on the same two cores: intake "
+            f"{along_rate:,.0f} orders/s ({along_rate / base:.0%} of the trivial endpoint's throughput "
+            f"above; p95 {along['intake']['p95']:.1f} ms); the worker mapped {along['mapped_during']:,} "
+            f"orders during the {along['loaded_seconds']:.0f} s of load ({mapped_rate:,.0f}/s), and the "
+            f"{along['backlog']:,} left when the load ended were mapped {along['drain_seconds']:.0f} s "
+            f"later{left_note}. A burst is taken in faster than one worker maps it: the backlog waits, "
+            "received and answered, and is mapped oldest first."
+        ),
+        "",
+        (
+            f"Checks once everything was mapped: {checks['intake_2xx']:,} intake answers 202 under load plus "
             f"{checks['in_process_intakes']} in process; {checks['cases']:,} cases of the benchmark's "
             f"client ({'equal' if checks['cases'] == answered else 'NOT equal'}); "
-            f"{checks['orders']:,} orders, {checks['orders_without_case']} without a case; serials with two "
-            f"cases: {checks['serials_twice']}. Queries per request, counted once in process through "
+            f"{checks['orders']:,} orders, {checks['orders_without_case']} without a case, "
+            f"{checks.get('received_left', 0)} still received; serials with two cases: "
+            f"{checks['serials_twice']}. Queries per request, counted once in process through "
             f"Django's test client: intake {inproc['intake']['queries']}, /me/ {inproc['me']['queries']}, "
             f"trivial {inproc['trivial']['queries']}."
         ),
@@ -748,7 +864,12 @@ def integrations_report(result: dict, today: str) -> list[str]:
         *cpu_rows,
         "",
         (
-            "CPU of each gunicorn worker (both should work): "
+            "CPU of the gunicorn workers per request: "
+            + ", ".join(
+                f"{label} {runs[name]['cpu']['gunicorn workers'] * 1000 / runs[name]['per_second']:.1f} ms"
+                for name, label in (("trivial", "trivial"), ("me", "/me/"), ("intake", "intake"))
+            )
+            + ". CPU of each gunicorn worker (both should work): "
             + "; ".join(f"{name} {' / '.join(f'{v:.0%}' for v in runs[name]['split'])}" for name in runs)
             + "."
         ),
@@ -767,9 +888,8 @@ def integrations_report(result: dict, today: str) -> list[str]:
             f"Lock waits: PostgreSQL's active backends were sampled every 20 ms during the intake runs "
             f"({samples:,} samples, on average {mean_active:.1f} active at once); a backend waited on a "
             f"heavyweight lock in {lock_samples:,} of them ({lock_samples / max(samples, 1):.1%}). Active "
-            f"backends by wait event: {top_waits}. (An intake places its order under a shared lock of the "
-            f"district row, FOR SHARE in apps/areas/services.lock_tree, which does not exclude other "
-            f"intakes.) In process, an intake costs about {cost_ratio:.0f}x the trivial endpoint."
+            f"backends by wait event: {top_waits}. In process, an intake costs about {cost_ratio:.0f}x the "
+            f"trivial endpoint."
         ),
         "",
     ]

@@ -5,6 +5,10 @@ from django.urls import include, path
 app_name = "api"
 
 urlpatterns = [
+    # Other systems' endpoints first: they are called many times a second, and a URL is resolved by trying
+    # the patterns in order (the prefixes below do not overlap, so the order changes nothing else).
+    path("", include("apps.integrations.api.urls")),
+    path("", include("apps.hotline.api.urls")),
     path("", include("apps.accounts.api.urls")),
     path("", include("apps.areas.api.urls")),
     path("", include("apps.departments.api.urls")),
@@ -20,7 +24,5 @@ urlpatterns = [
     path("", include("apps.residents.api.urls")),
     path("", include("apps.visits.api.urls")),
     path("", include("apps.dashboards.api.urls")),
-    path("", include("apps.integrations.api.urls")),
-    path("", include("apps.hotline.api.urls")),
     path("", include("apps.webhooks.api.urls")),
 ]

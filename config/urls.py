@@ -13,6 +13,9 @@ admin.site.site_title = _("GridGov administration")
 admin.site.index_title = _("System administration")
 
 urlpatterns = [
+    # First: other systems call the API many times a second, and URLs are resolved by trying the patterns
+    # in order (no page's URL starts with api/v1/).
+    path("api/v1/", include("config.api")),
     path("", include("apps.core.urls")),
     path("accounts/", include("apps.accounts.urls")),
     path("departments/", include("apps.departments.urls")),
@@ -36,7 +39,6 @@ urlpatterns = [
     path("", include("apps.cases.public_urls")),
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("admin/", admin.site.urls),
-    path("api/v1/", include("config.api")),
     # Open311 GeoReport v2 for civic-tech clients (docs/open311.md).
     path("open311/v2/", include("apps.open311.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

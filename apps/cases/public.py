@@ -2,22 +2,20 @@
 throttled public report, and what the follow link shows of a case.
 """
 
-import contextlib
 import re
 from dataclasses import dataclass
 from datetime import datetime
 
 from django.conf import settings
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
 from apps.accounts.scope import require
 from apps.areas.choices import AreaLevel
 from apps.areas.models import Area
+from apps.core.counters import Count, count, give_back
 
 from .choices import CaseAction, Channel
 from .models import Case, Category, ReportPoint
@@ -51,25 +49,22 @@ class ThrottledError(ValidationError):
 
 
 class _HourlyCounter:
-    """Fixed one-hour windows in the cache (Redis in production, shared by every worker). Counting before
-    the report is written keeps concurrent submissions from slipping past the limit together."""
+    """Fixed one-hour windows in the cache (apps.core.counters: Redis in production, shared by every
+    worker). Counting before the report is written keeps concurrent submissions from slipping past the
+    limit together."""
 
     def __init__(self, key: str, limit: int):
-        self.key = f"public-report:{key}:{timezone.now():%Y%m%d%H}"
+        self.name = f"public-report:{key}"
         self.limit = limit
+        self.taken: Count | None = None
 
     def take(self) -> bool:
-        cache.add(self.key, 0, timeout=3600)
-        try:
-            return cache.incr(self.key) <= self.limit
-        except ValueError:  # expired between add and incr
-            cache.add(self.key, 1, timeout=3600)
-            return True
+        self.taken = count(self.name, window=3600)
+        return self.taken.value <= self.limit
 
     def give_back(self) -> None:
-        # The window may have ended meanwhile: nothing to give back then.
-        with contextlib.suppress(ValueError):
-            cache.decr(self.key)
+        if self.taken is not None:
+            give_back(self.taken)
 
 
 def resident_report(

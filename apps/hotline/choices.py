@@ -10,8 +10,10 @@ class MappingKind(models.TextChoices):
 
 
 class OrderState(models.TextChoices):
-    """Where a work order from the hotline stands in GridGov."""
+    """Where a work order from the hotline stands in GridGov. A delivery is kept first (received), and mapped
+    moments later by a worker: into a case, or into the triage queue."""
 
+    RECEIVED = "received", _("received, being mapped")
     MAPPED = "mapped", _("case created")
     TRIAGE = "triage", _("waiting in the triage queue")
     REJECTED = "rejected", _("rejected")

@@ -1,9 +1,11 @@
 """The 12345 hotline's work orders as GridGov received them, and the code tables that map the hotline's
 categories and places onto GridGov's.
 
-An order that maps becomes a case at once; one that does not waits in the triage queue of the area it could
-be placed in (the mapped place, else the hotline's area limit), so that a street's staff see only the orders
-within their street. Orders are never deleted: the hotline asks about them by its own serial number.
+A delivery is kept as it arrives (state "received", not yet placed) and mapped moments later by a worker
+(apps.hotline.tasks): an order that maps becomes a case; one that does not waits in the triage queue of the
+area it could be placed in (the mapped place, else the hotline's area limit), so that a street's staff see
+only the orders within their street. Orders are never deleted: the hotline asks about them by its own
+serial number.
 """
 
 from django.conf import settings
@@ -152,9 +154,15 @@ class HotlineOrder(PlacedInArea):
         _("why it waits for triage"), max_length=20, choices=TriageReason.choices, blank=True
     )
     # Where the order is placed: the case's place once there is a case, else the mapped place, else the
-    # client's area limit. The mapped category, when the category code maps.
+    # client's area limit; none while it is only received. The mapped category, when the category code maps.
     area = models.ForeignKey(
-        "areas.Area", models.PROTECT, related_name="+", verbose_name=_("placed in"), db_index=False
+        "areas.Area",
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("placed in"),
+        db_index=False,
     )
     category = models.ForeignKey(
         "cases.Category",
@@ -200,6 +208,11 @@ class HotlineOrder(PlacedInArea):
                 condition=Q(state=OrderState.TRIAGE, case__isnull=True) | ~Q(state=OrderState.TRIAGE),
                 name="hotline_order_triage_without_case",
             ),
+            models.CheckConstraint(
+                condition=Q(state=OrderState.RECEIVED, area__isnull=True, case__isnull=True)
+                | (~Q(state=OrderState.RECEIVED) & Q(area__isnull=False)),
+                name="hotline_order_placed_once_mapped",
+            ),
         ]
         indexes = [
             *(
@@ -214,6 +227,12 @@ class HotlineOrder(PlacedInArea):
                     name=f"hotline_{level}_triage",
                 )
                 for level in LISTED_LEVELS[:3]
+            ),
+            # The orders waiting for the mapping worker, oldest first: a few rows at any moment.
+            models.Index(
+                fields=["received_at", "id"],
+                condition=Q(state=OrderState.RECEIVED),
+                name="hotline_received_queue",
             ),
         ]
 

@@ -8,12 +8,15 @@ from django.shortcuts import get_object_or_404
 from apps.dispatch.choices import DeadlineState
 from apps.dispatch.models import Deadline
 
+from .choices import OrderState
 from .models import HotlineOrder
 
 
 def client_orders(client) -> QuerySet[HotlineOrder]:
-    """The orders a client sent, as its system account may see them."""
-    return HotlineOrder.objects.restrict(client.user).filter(client=client)
+    """The orders a client sent, as its system account may see them, and those it sent that are only
+    received (not placed yet, so in no area)."""
+    received = HotlineOrder.objects.filter(client=client, state=OrderState.RECEIVED)
+    return (HotlineOrder.objects.restrict(client.user) | received).filter(client=client)
 
 
 def client_order(client, serial: str, *, lock: bool = False) -> HotlineOrder:

@@ -8,11 +8,13 @@ channel with the serial as the case's external reference. Any other order is kep
 the place it could be put in, until staff map or reject it: an order is never dropped.
 """
 
+import logging
 import re
 from dataclasses import dataclass
 
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.text import Truncator
@@ -41,11 +43,18 @@ TITLE_LENGTH = 30
 # The timeline entry of a withdrawal the lifecycle has no move for (the case is already being worked on).
 WITHDRAW = CaseAction.WITHDRAW
 NOT_YOURS = gettext_lazy("You may not triage this order.")
+# The worker's flag (see `map_soon`): it outlives a lost message by this long, then the next delivery
+# queues a run again; the beat sweep runs in any case.
+MAP_FLAG = "gridgov:hotline:map-queued"
+MAP_FLAG_SECONDS = 10
+MAP_BATCH = 50
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
 class Receipt:
-    """What `order_receive` did: the order, whether this call created it, and for a repeated serial
+    """What `order_accept` did: the order, whether this call created it, and for a repeated serial
     whether the payload differs from the first one (which is the one kept)."""
 
     order: HotlineOrder
@@ -53,7 +62,31 @@ class Receipt:
     payload_differs: bool = False
 
 
-def order_receive(
+def order_accept(*, client, **order) -> Receipt:
+    """Keep a work order as it arrives (state "received"), for the mapping worker to turn into a case or a
+    triage entry moments later (`orders_map`). The same serial from the same client never makes a second
+    order, also when retries arrive at once: the first order wins, whatever the later payloads say.
+
+    This is what the hotline's API calls: one row written, nothing read, so that a burst of orders is
+    taken in as fast as it comes. Mapping needs the code tables, the area tree's lock and the case's
+    timeline and deadlines, and runs in the worker."""
+    receipt = _keep(client=client, **order)
+    if receipt.created:
+        transaction.on_commit(map_soon)
+    return receipt
+
+
+def order_receive(*, client, **order) -> Receipt:
+    """Keep a work order and map it at once, in this transaction (seeding and tests: no worker needed). A
+    repeated serial is answered as `order_accept` answers it."""
+    with transaction.atomic():
+        receipt = _keep(client=client, **order)
+        if receipt.created:
+            _map(receipt.order)
+    return receipt
+
+
+def _keep(
     *,
     client,
     serial: str,
@@ -69,8 +102,6 @@ def order_receive(
     urgency: str = Urgency.NORMAL,
     payload: dict | None = None,
 ) -> Receipt:
-    """Receive a work order. The same serial from the same client never makes a second order or case,
-    also when retries arrive at once: the first order wins, whatever the later payloads say."""
     fields = _checked(
         serial=serial,
         title=title,
@@ -86,19 +117,88 @@ def order_receive(
     )
     # The payload is kept as received, except the caller's phone, which is only ever stored encrypted.
     payload = {key: value for key, value in (payload or fields).items() if key != "caller_phone"}
-    phone_hash = keyed_hash(fields["caller_phone"]) if fields["caller_phone"] else ""
-    known = _known(client, fields["serial"])
-    if known is None:
-        try:
-            with transaction.atomic():
-                return Receipt(_receive(client, fields, payload), created=True)
-        except IntegrityError:
-            # A concurrent delivery of the same serial won the race; everything this one wrote is undone.
-            known = _known(client, fields["serial"])
-            if known is None:
-                raise
-    differs = known.payload != payload or known.caller_phone_hash != phone_hash
-    return Receipt(known, created=False, payload_differs=differs)
+    phone = fields["caller_phone"]
+    order = HotlineOrder(
+        client=client,
+        serial=fields["serial"],
+        category_code=fields["category_code"],
+        area_code=fields["area_code"],
+        title=fields["title"],
+        description=fields["description"],
+        address=fields["address"],
+        longitude=fields["longitude"],
+        latitude=fields["latitude"],
+        caller_name=fields["caller_name"],
+        caller_phone_encrypted=encrypt(phone),
+        caller_phone_hash=keyed_hash(phone) if phone else "",
+        urgency=fields["urgency"],
+        payload=payload,
+        state=OrderState.RECEIVED,
+    )
+    try:
+        # Written first and looked up only when refused: a repeated serial is the exception.
+        if connection.in_atomic_block:
+            with transaction.atomic():  # a savepoint: the refusal must not break the caller's transaction
+                order.save(force_insert=True)
+        else:
+            # The API's case: one statement in autocommit, nothing to roll back when it is refused (a
+            # transaction around it would add BEGIN and COMMIT, two more round trips, to every delivery).
+            order.save(force_insert=True)
+    except IntegrityError:
+        # Sent before (or by a concurrent retry that won the race); this delivery wrote nothing.
+        known = _known(client, fields["serial"])
+        if known is None:
+            raise
+        differs = known.payload != payload or known.caller_phone_hash != order.caller_phone_hash
+        return Receipt(known, created=False, payload_differs=differs)
+    return Receipt(order, created=True)
+
+
+def map_soon() -> None:
+    """Ask the worker to map the received orders now, once for a burst of deliveries: the first delivery
+    after the worker started queues a run, the following ones find the flag and queue nothing. The beat
+    sweep maps what a lost message or a broker outage left (DESIGN, backbone decision 5)."""
+    from .tasks import map_received  # noqa: PLC0415 - the tasks module imports this one
+
+    try:
+        if cache.add(MAP_FLAG, 1, timeout=MAP_FLAG_SECONDS):
+            map_received.delay()
+    except Exception:  # the order is kept; the sweep maps it
+        logger.warning("Could not queue the mapping of received hotline orders", exc_info=True)
+
+
+def map_flag_clear() -> None:
+    """Called by the worker before it reads the received orders: a delivery committed after this queues a
+    run of its own, one committed before is read by this run."""
+    cache.delete(MAP_FLAG)
+
+
+def orders_map(*, batch: int = MAP_BATCH) -> int:
+    """Map every received order, oldest first, in batches: each batch is claimed under row locks that other
+    workers skip (two workers never map one order) and mapped in one transaction, each order within its
+    own savepoint, so that one that fails stays received, is logged, and is tried again by the next run.
+    Returns how many orders were mapped."""
+    mapped = 0
+    failed: set[int] = set()
+    while True:
+        with transaction.atomic():
+            claimed = list(
+                HotlineOrder.objects.select_for_update(skip_locked=True, of=("self",))
+                .filter(state=OrderState.RECEIVED)
+                .exclude(pk__in=failed)
+                .select_related("client__user", "client__area")
+                .order_by("received_at", "id")[:batch]
+            )
+            for order in claimed:
+                try:
+                    with transaction.atomic():
+                        _map(order)
+                    mapped += 1
+                except Exception:
+                    logger.exception("Could not map hotline order %s", order.pk)
+                    failed.add(order.pk)
+        if len(claimed) < batch:
+            return mapped
 
 
 def _known(client, serial: str) -> HotlineOrder | None:
@@ -205,28 +305,13 @@ def _triage_reason(client, category: Category | None, area: Area | None) -> str:
     return ""
 
 
-def _receive(client, fields: dict, payload: dict) -> HotlineOrder:
-    category, area = _mapped(client, fields["category_code"], fields["area_code"])
+def _map(order: HotlineOrder) -> None:
+    """Turn a received order into a case, or place it in the triage queue with the reason."""
+    client = order.client
+    category, area = _mapped(client, order.category_code, order.area_code)
     reason = _triage_reason(client, category, area)
-    phone = fields["caller_phone"]
-    order = HotlineOrder(
-        client=client,
-        serial=fields["serial"],
-        category_code=fields["category_code"],
-        area_code=fields["area_code"],
-        title=fields["title"],
-        description=fields["description"],
-        address=fields["address"][:200],
-        longitude=fields["longitude"],
-        latitude=fields["latitude"],
-        caller_name=fields["caller_name"],
-        caller_phone_encrypted=encrypt(phone),
-        caller_phone_hash=keyed_hash(phone) if phone else "",
-        urgency=fields["urgency"],
-        payload=payload,
-        category=category if category is not None and category.is_active else None,
-        triage_reason=reason,
-    )
+    order.category = category if category is not None and category.is_active else None
+    order.triage_reason = reason
     if reason:
         # Waiting where it can be triaged: at the mapped place when that is usable, else at the limit.
         usable = area is not None and area.is_active and within_limit(client, area)
@@ -236,7 +321,6 @@ def _receive(client, fields: dict, payload: dict) -> HotlineOrder:
         case = _report(order, client=client, category=category, area=area)
         _placed_with(order, case)
     order.save()
-    return order
 
 
 def _report(order: HotlineOrder, *, client, category: Category, area: Area) -> Case:
@@ -352,6 +436,11 @@ def order_withdraw(*, client, serial: str, reason: str) -> HotlineOrder:
         return order
     if order.state == OrderState.REJECTED:
         raise ConflictError(_("This order was rejected: there is nothing to withdraw."), code="conflict")
+    placed = []
+    if order.state == OrderState.RECEIVED:
+        # Withdrawn before it was mapped: it never becomes a case; it is filed at the hotline's area limit.
+        order.area = place_row(order, order.client.area)
+        placed = ["area", *LEVEL_FIELDS.values()]
     if order.case_id is not None:
         case = lock(order.case)
         if not case.is_open:
@@ -377,7 +466,7 @@ def order_withdraw(*, client, serial: str, reason: str) -> HotlineOrder:
     order.state = OrderState.WITHDRAWN
     order.withdrawn_at = timezone.now()
     order.withdraw_reason = reason
-    order.save(update_fields=["state", "withdrawn_at", "withdraw_reason"])
+    order.save(update_fields=["state", "withdrawn_at", "withdraw_reason", *placed])
     return order
 
 

@@ -4,18 +4,30 @@ The authentication finds the key by its prefix, compares the keyed hash of the w
 time, and then, in the same step, checks what this call needs: the client is active, the endpoint accepts
 keys, the key holds the scope the method needs, and the key is within its rate limit. Doing it here, and
 not in each view's permission classes, means no endpoint can forget it.
+
+A system calls many times a second with the same key, so each server process keeps the keys it has found
+(with their client and system account) instead of reading them again on every call. What keeps that copy
+true is the keys' generation, a token in the cache (Redis in production, shared by every process) that
+any change to a key, a client or a user renews once committed (`keys_changed`, connected in apps.py).
+Every call reads the generation in the same round trip that counts it against the rate limit
+(apps.core.counters), and a copy found under another generation is read again from the database: a
+revoked key, a deactivated client or a changed scope takes effect at once on every process.
 """
 
+import copy
 import hmac
 import secrets
 import time
 
 from django.core.cache import cache
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from rest_framework import exceptions
 from rest_framework.authentication import BaseAuthentication, get_authorization_header
 
+from apps.accounts.scope import forget_scope
+from apps.core.counters import count
 from apps.core.crypto import keyed_hash
 
 from .models import ApiKey
@@ -26,6 +38,10 @@ PREFIX_BYTES = 6
 SECRET_BYTES = 24
 # How long `last_used_at` may lag: writing it on every call would add a write to every read.
 LAST_USED_PRECISION = 60
+GENERATION = "gridgov:apikeys:generation"
+# The keys this process has found, by the keyed hash of the whole key: (generation, key). Keys of a few
+# systems; a process that is sent many made-up keys keeps none of them (only found keys are kept).
+_found: dict[str, tuple[str | None, ApiKey]] = {}
 
 
 def key_generate() -> tuple[str, str]:
@@ -39,35 +55,74 @@ def key_hash(raw: str) -> str:
 
 
 def key_find(raw: str) -> ApiKey | None:
-    """The usable key `raw` is, or None: unknown, mistyped, revoked or expired all answer alike."""
+    """The usable key `raw` is, read from the database, or None: unknown, mistyped, revoked or expired all
+    answer alike."""
     parts = raw.split("_")
     if len(parts) < 3 or parts[0] != "gg":
         return None
     key = ApiKey.objects.select_related("client__user").filter(prefix=parts[1]).first()
     if key is None or not hmac.compare_digest(key.hashed, key_hash(raw)):
         return None
-    if not key.is_usable() or not key.client.is_active or not key.client.user.is_active:
-        return None
-    return key
+    return key if _usable(key) else None
 
 
-def rate_check(key: ApiKey) -> None:
-    """At most the client's `rate_limit` calls per minute per key: a counter per key and minute in the
-    cache (Redis in production, shared by all workers)."""
-    window = int(time.time() // 60)
-    counter = f"gridgov:apikey:{key.pk}:{window}"
-    cache.add(counter, 0, timeout=120)
-    try:
-        calls = cache.incr(counter)
-    except ValueError:  # the counter expired between add and incr
-        cache.set(counter, 1, timeout=120)
-        calls = 1
+def _usable(key: ApiKey) -> bool:
+    return key.is_usable() and key.client.is_active and key.client.user.is_active
+
+
+def key_check(raw: str) -> tuple[ApiKey, int]:
+    """The usable key `raw` is, and its calls in this minute with this one (401 for a key that is not
+    usable, counting nothing). One round trip to the cache for a key this process knows, and a read of the
+    database for one it does not (or whose generation has passed)."""
+    hashed = key_hash(raw)
+    known = _found.get(hashed)
+    if known is not None:
+        generation, key = known
+        calls = count(_counter(key), window=60, read=GENERATION)
+        if calls.read != generation:
+            known = None
+    if known is None:
+        generation = cache.get(GENERATION)
+        key = key_find(raw)
+        if key is None:
+            _found.pop(hashed, None)
+            raise exceptions.AuthenticationFailed(
+                _("This API key is not valid: unknown, revoked or expired.")
+            )
+        _found[hashed] = (generation, key)
+        calls = count(_counter(key), window=60)
+    elif not _usable(key):  # expired since it was found
+        raise exceptions.AuthenticationFailed(_("This API key is not valid: unknown, revoked or expired."))
+    return key, calls.value
+
+
+def rate_check(key: ApiKey, calls: int) -> None:
+    """At most the client's `rate_limit` calls per minute per key (429 past it)."""
     if calls > key.client.rate_limit:
         raise exceptions.Throttled(
             wait=60 - time.time() % 60,
             detail=_("Too many calls with this API key: the limit is %(limit)s per minute.")
             % {"limit": key.client.rate_limit},
         )
+
+
+def _counter(key: ApiKey) -> str:
+    return f"gridgov:apikey:{key.pk}"
+
+
+def keys_changed(**_kwargs) -> None:
+    """A key, a client or a user changed: this process reads its keys again from now on, and every process
+    does once the change is committed. (Reading too early costs a read and finds the old state, which the
+    new generation then replaces.)"""
+    _found.clear()
+    transaction.on_commit(_next_generation)
+
+
+def _next_generation() -> None:
+    # A new random token rather than a count: a count could come back to a value a process already holds
+    # after the cache lost it.
+    _found.clear()
+    cache.set(GENERATION, secrets.token_hex(8), timeout=None)
 
 
 def key_may_call(key: ApiKey, view, method: str) -> None:
@@ -87,6 +142,7 @@ def key_used(key: ApiKey, request) -> None:
     now = timezone.now()
     if key.last_used_at is None or (now - key.last_used_at).total_seconds() > LAST_USED_PRECISION:
         ApiKey.objects.filter(pk=key.pk).update(last_used_at=now)
+        key.last_used_at = now
 
 
 class ApiKeyAuthentication(BaseAuthentication):
@@ -100,15 +156,15 @@ class ApiKeyAuthentication(BaseAuthentication):
 
     def authenticate_raw(self, request, raw: str):
         """Authenticate `raw` for this request (Open311 sends the key as a parameter instead)."""
-        key = key_find(raw)
-        if key is None:
-            raise exceptions.AuthenticationFailed(
-                _("This API key is not valid: unknown, revoked or expired.")
-            )
+        key, calls = key_check(raw)
         key_used(key, request)
         key_may_call(key, request.parser_context.get("view"), request.method)
-        rate_check(key)
-        return key.client.user, key
+        rate_check(key, calls)
+        # The key is kept between calls, its system account's copy is this call's own: what a call loads
+        # onto it (its scope) is loaded afresh by the next.
+        user = copy.copy(key.client.user)
+        forget_scope(user)
+        return user, key
 
     def authenticate_header(self, request):
         return KEYWORD

@@ -383,6 +383,12 @@ CELERY_BEAT_SCHEDULE: dict = {
         "schedule": env.float("GRIDGOV_REMINDER_SECONDS", default=30.0),
         "options": {"expires": env.float("GRIDGOV_REMINDER_SECONDS", default=30.0)},
     },
+    # Hotline orders received but not yet mapped, should the message queued by their delivery be lost.
+    "hotline-map-received": {
+        "task": "apps.hotline.tasks.map_received",
+        "schedule": env.float("GRIDGOV_HOTLINE_SECONDS", default=30.0),
+        "options": {"expires": env.float("GRIDGOV_HOTLINE_SECONDS", default=30.0)},
+    },
     # Webhooks: new case timeline entries become deliveries, and due deliveries are sent (apps.webhooks).
     "webhooks-pump": {
         "task": "apps.webhooks.tasks.pump",

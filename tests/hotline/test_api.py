@@ -9,6 +9,7 @@ from apps.cases.choices import CaseStatus, Rating
 from apps.cases.models import Case, CaseEvent
 from apps.hotline.choices import OrderState
 from apps.hotline.models import CodeMapping, HotlineOrder
+from apps.hotline.services import orders_map
 from apps.integrations.models import ApiKey
 from apps.integrations.scopes import KeyScope
 from apps.integrations.services import key_revoke
@@ -33,33 +34,58 @@ def nothing_written():
     return (HotlineOrder.objects.count(), Case.objects.count(), CaseEvent.objects.count()) == (0, 0, 0)
 
 
-def test_a_mapped_order_answers_201_with_its_case(city, api):
+def test_an_order_is_received_at_once_and_its_case_follows_from_the_mapping(city, api):
     response = api.post(ORDERS, body(), format="json")
-    assert response.status_code == 201, response.json()
-    answer = response.json()
-    case = Case.objects.get()
-    assert answer["state"] == "mapped"
-    assert answer["case"]["serial"] == case.serial
-    assert answer["case"]["status"] == CaseStatus.REPORTED
-    assert answer["duplicate"] is False
-    assert "13800138000" not in response.content.decode()
-
-
-def test_an_order_with_unknown_codes_answers_202_and_waits_for_triage(city, api):
-    response = api.post(ORDERS, body(category_code="XX-99", area_code="QT-000"), format="json")
     assert response.status_code == 202, response.json()
     answer = response.json()
+    assert (answer["state"], answer["case"], answer["duplicate"]) == ("received", None, False)
+    assert "received" in answer["message"]
+    assert "13800138000" not in response.content.decode()
+    assert Case.objects.count() == 0
+    assert orders_map() == 1
+    case = Case.objects.get()
+    status = api.get(order_url("12345-0001")).json()
+    assert status["state"] == "mapped"
+    assert status["case"]["serial"] == case.serial
+    assert status["case"]["status"] == CaseStatus.REPORTED
+    assert (case.external_ref, case.channel) == ("12345-0001", "hotline")
+
+
+def test_an_order_with_unknown_codes_is_mapped_into_the_triage_queue(city, api):
+    response = api.post(ORDERS, body(category_code="XX-99", area_code="QT-000"), format="json")
+    assert response.status_code == 202, response.json()
+    assert orders_map() == 1
+    answer = api.get(order_url("12345-0001")).json()
     assert (answer["state"], answer["triage_reason"], answer["case"]) == ("triage", "unknown_both", None)
-    assert "triage queue" in answer["message"]
     assert HotlineOrder.objects.waiting().count() == 1
 
 
-def test_a_retry_answers_200_with_the_same_result_and_says_when_the_payload_differs(city, api):
-    first = api.post(ORDERS, body(), format="json").json()
+def test_a_received_order_is_in_no_triage_queue_and_the_hotline_can_withdraw_it(city, api):
+    api.post(ORDERS, body(), format="json")
+    staff = api_as(city.users["district"])
+    assert staff.get(TRIAGE, {"state": "received"}).json()["count"] == 0
+    response = api.post(order_url("12345-0001", "withdraw"), {"reason": "市民撤诉"}, format="json")
+    assert response.status_code == 200
+    assert (response.json()["state"], response.json()["case"]) == (OrderState.WITHDRAWN, None)
+    assert orders_map() == 0
+    order = HotlineOrder.objects.get()
+    assert (order.area, order.district_id) == (city.district, city.district.pk)
+    assert Case.objects.count() == 0
+
+
+def test_a_retry_answers_200_with_the_order_as_it_stands_and_says_when_the_payload_differs(city, api):
+    api.post(ORDERS, body(), format="json")
     again = api.post(ORDERS, body(), format="json")
     assert again.status_code == 200
-    assert again.json()["case"] == first["case"]
-    assert (again.json()["duplicate"], again.json()["payload_differs"]) == (True, False)
+    assert (again.json()["state"], again.json()["duplicate"], again.json()["payload_differs"]) == (
+        "received",
+        True,
+        False,
+    )
+    orders_map()
+    mapped = api.post(ORDERS, body(), format="json")
+    assert mapped.status_code == 200
+    assert mapped.json()["case"]["serial"] == Case.objects.get().serial
     changed = api.post(ORDERS, body(description="另一件事"), format="json")
     assert changed.status_code == 200
     assert changed.json()["payload_differs"] is True
@@ -121,8 +147,9 @@ def test_an_area_outside_the_keys_limit_waits_for_triage_at_the_limit(city):
     limited = hotline_for(city, area=city.streets[0])
     response = api_with_key(limited.key).post(ORDERS, body(area_code="SQ-21"), format="json")
     assert response.status_code == 202
-    assert response.json()["triage_reason"] == "area_outside_limit"
-    assert HotlineOrder.objects.get().area == city.streets[0]
+    orders_map()
+    order = HotlineOrder.objects.get()
+    assert (order.triage_reason, order.area) == ("area_outside_limit", city.streets[0])
     assert Case.objects.count() == 0
 
 
@@ -189,19 +216,33 @@ def test_withdraw_and_rating_need_the_update_scope(city):
     assert api.get(order_url("12345-0001")).status_code == 200
 
 
-def test_one_intake_costs_a_fixed_number_of_queries(city, api):
-    """Mapped: the key, the known serial, the code table (one query for both codes), the key's roles (the
-    case's report checks them), the case's report (its external reference, the two shared locks of the
-    tree, insert, serial, timeline), the order and the call log, plus savepoints. Waiting: the same
-    without the case and the roles. A retry: the key, the known serial and the call log."""
-    api.post(ORDERS, body("warm-up"), format="json")  # the key's last use is written once a minute
-    with CaptureQueriesContext(connection) as mapped:
-        assert api.post(ORDERS, body("12345-0002"), format="json").status_code == 201
-    with CaptureQueriesContext(connection) as waiting:
-        assert api.post(ORDERS, body("12345-0003", category_code="XX-99"), format="json").status_code == 202
+def test_one_intake_writes_the_order_and_the_call_log_only(city, api):
+    """The order (in a savepoint: a repeated serial is refused by the database) and the call log; the key
+    is read from the database once, then kept by the process. A retry: the refused insert (its savepoint
+    rolled back and released), the known serial and the call log."""
+    api.post(ORDERS, body("warm-up"), format="json")  # the key is found and its last use written
+    with CaptureQueriesContext(connection) as first:
+        assert api.post(ORDERS, body("12345-0002"), format="json").status_code == 202
     with CaptureQueriesContext(connection) as retry:
         assert api.post(ORDERS, body("12345-0002"), format="json").status_code == 200
-    assert (len(mapped), len(waiting), len(retry)) == (18, 9, 3), [q["sql"][:90] for q in mapped]
+    sql = [q["sql"][:90] for q in first.captured_queries + retry.captured_queries]
+    assert (len(first), len(retry)) == (4, 6), sql
+
+
+def test_the_mapping_costs_a_fixed_number_of_queries_per_order(city, api):
+    """Per batch: the claim and the batch's transaction (a savepoint here). Per order, 15: its savepoint,
+    the code table (one query for both codes), the roles of the client's system account, the case's report
+    (the tree's shared locks, insert, serial, timeline, time limits) and the order."""
+
+    def mapping(count: int, prefix: str) -> int:
+        for n in range(count):
+            api.post(ORDERS, body(f"{prefix}-{n}"), format="json")
+        with CaptureQueriesContext(connection) as queries:
+            assert orders_map() == count
+        return len(queries)
+
+    mapping(1, "warm-up")
+    assert (mapping(1, "one"), mapping(3, "three")) == (3 + 15, 3 + 3 * 15)
 
 
 # The triage queue (staff)

@@ -1,4 +1,5 @@
-"""Ten deliveries of one serial at the same moment on PostgreSQL: one order, one case."""
+"""On PostgreSQL: ten deliveries of one serial at the same moment make one order and one case; two mapping
+workers at once map each order once."""
 
 import threading
 
@@ -6,7 +7,9 @@ import pytest
 from django.db import connection
 
 from apps.cases.models import Case, CaseEvent
+from apps.hotline.choices import OrderState
 from apps.hotline.models import HotlineOrder
+from apps.hotline.services import orders_map
 from tests.builders import build_city
 from tests.hotline.support import ORDERS, body, hotline_for
 from tests.integrations.support import api_with_key
@@ -47,9 +50,25 @@ def test_ten_deliveries_of_one_serial_at_once_make_one_order_and_at_most_one_cas
         [lambda api=api: api.post(ORDERS, body("12345-RACE", **codes), format="json") for api in clients]
     )
     statuses = sorted(response.status_code for response in responses)
-    first = 201 if not codes else 202
-    assert statuses == [200] * 9 + [first], [r.json() for r in responses]
+    assert statuses == [200] * 9 + [202], [r.json() for r in responses]
     assert HotlineOrder.objects.count() == 1
+    # Every retry answers with the order the first delivery kept.
+    assert len({response.json()["received_at"] for response in responses}) == 1
+    assert orders_map() == 1
     assert Case.objects.count() == (0 if codes else 1)
     assert CaseEvent.objects.filter(action="report").count() == (0 if codes else 1)
-    assert len({str(response.json()["case"]) for response in responses}) == 1
+
+
+def test_two_mapping_workers_at_once_map_each_order_once():
+    city = build_city()
+    hotline = hotline_for(city)
+    api = api_with_key(hotline.key)
+    for n in range(12):
+        codes = {"category_code": "XX-99"} if n % 3 == 0 else {}
+        assert api.post(ORDERS, body(f"12345-{n:04d}", **codes), format="json").status_code == 202
+    mapped = _at_once([lambda: orders_map(batch=4), lambda: orders_map(batch=4)])
+    assert sum(mapped) == 12
+    assert HotlineOrder.objects.filter(state=OrderState.RECEIVED).count() == 0
+    assert Case.objects.count() == 8
+    assert CaseEvent.objects.filter(action="report").count() == 8
+    assert HotlineOrder.objects.filter(state=OrderState.TRIAGE).count() == 4

@@ -5,14 +5,18 @@ from datetime import timedelta
 import pytest
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from apps.accounts.roles import Role
 from apps.accounts.services import role_grant
+from apps.integrations import keys
 from apps.integrations.models import ApiCall, ApiKey, IntegrationClient
 from apps.integrations.scopes import KeyScope
 from apps.integrations.services import client_register, client_update, key_issue, key_revoke, key_rotate
 from tests.cases.api_support import report
+from tests.dispatch.support import install_clock
 
 from .support import api_with_key, register
 
@@ -73,7 +77,7 @@ def test_a_revoked_key_stops_at_once(city):
         key_revoke(actor=None, key=client.keys.get())
 
 
-def test_a_rotated_key_works_through_its_grace_then_stops(city):
+def test_a_rotated_key_works_through_its_grace_then_stops(city, monkeypatch):
     client, old_raw = register(city.streets[0])
     old = client.keys.get()
     new, new_raw = key_rotate(actor=None, key=old)
@@ -81,7 +85,8 @@ def test_a_rotated_key_works_through_its_grace_then_stops(city):
     assert api_with_key(new_raw).get(ME).status_code == 200
     old.refresh_from_db()
     assert timedelta(hours=23) < old.expires_at - timezone.now() <= timedelta(hours=24)
-    ApiKey.objects.filter(pk=old.pk).update(expires_at=timezone.now() - timedelta(seconds=1))
+    # The grace ends while this process still holds the key from the calls above.
+    install_clock(monkeypatch, old.expires_at + timedelta(seconds=1))
     assert api_with_key(old_raw).get(ME).status_code == 401
     assert api_with_key(new_raw).get(ME).status_code == 200
     assert new.pk != old.pk
@@ -206,3 +211,60 @@ def test_moving_the_area_limit_moves_what_the_key_reads(city):
         is_active=True,
     )
     assert api.get(f"{CASES}{inside.pk}/").status_code == 200
+
+
+# What a process keeps of a key
+
+
+def me_queries(api) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        assert api.get(ME).status_code == 200
+    return len(queries)
+
+
+def test_a_process_reads_a_key_once_and_then_only_counts_it(city):
+    _client, raw = register(city.streets[0])
+    api = api_with_key(raw)
+    # First the key (with its client and system account), its last use, the client with its area for the
+    # answer, and the call log; then the key comes from the process.
+    first = me_queries(api)
+    assert (first, me_queries(api)) == (4, 2)
+
+
+def test_a_key_kept_by_the_process_stops_when_revoked_here(city):
+    client, raw = register(city.streets[0])
+    api = api_with_key(raw)
+    assert api.get(ME).status_code == 200
+    key_revoke(actor=None, key=client.keys.get())
+    assert api.get(ME).status_code == 401
+
+
+@pytest.mark.redis
+def test_a_key_kept_by_the_process_stops_when_another_process_revokes_it(city, settings):
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": settings.REDIS_URL,
+            "KEY_PREFIX": "test-keys-generation",
+        }
+    }
+    cache.clear()
+    client, raw = register(city.streets[0])
+    api = api_with_key(raw)
+    try:
+        assert api.get(ME).status_code == 200
+        # Another process revokes it: its row changes, and its commit renews the generation in Redis.
+        ApiKey.objects.filter(client=client).update(revoked_at=timezone.now())
+        assert api.get(ME).status_code == 200  # this process has not heard of it yet
+        cache.set(keys.GENERATION, "renewed by another process", timeout=None)
+        assert api.get(ME).status_code == 401
+    finally:
+        cache.clear()
+
+
+def test_a_committed_change_renews_the_generation(city, django_capture_on_commit_callbacks):
+    client, _raw = register(city.streets[0])
+    before = cache.get(keys.GENERATION)
+    with django_capture_on_commit_callbacks(execute=True):
+        key_revoke(actor=None, key=client.keys.get())
+    assert cache.get(keys.GENERATION) not in (None, before)

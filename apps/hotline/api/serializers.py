@@ -9,6 +9,7 @@ from apps.cases.api.briefs import CaseBriefSerializer, CategoryBriefSerializer
 from apps.cases.choices import Rating, Urgency
 from apps.cases.models import Category
 from apps.core.api.fields import RestrictedPrimaryKeyRelatedField
+from apps.hotline.choices import OrderState, TriageReason
 from apps.hotline.models import HotlineOrder
 
 RECEIVE_EXAMPLE = {
@@ -117,26 +118,18 @@ def _holds_nul(value) -> bool:
     return False
 
 
-class OrderSerializer(serializers.ModelSerializer):
-    """Where an order stands: its state, and its case once there is one."""
+class OrderSerializer(serializers.Serializer):
+    """Where an order stands: its state, and its case once there is one. (A plain serializer: the hotline
+    reads it on every delivery, and a model serializer builds its fields anew each time.)"""
 
+    serial = serializers.CharField(read_only=True)
+    state = serializers.ChoiceField(choices=OrderState.choices, read_only=True)
     state_label = serializers.CharField(source="get_state_display", read_only=True)
+    triage_reason = serializers.ChoiceField(choices=TriageReason.choices, read_only=True, allow_blank=True)
     triage_reason_label = serializers.CharField(source="get_triage_reason_display", read_only=True)
+    received_at = serializers.DateTimeField(read_only=True)
     case = CaseBriefSerializer(read_only=True, allow_null=True)
-
-    class Meta:
-        model = HotlineOrder
-        fields = [
-            "serial",
-            "state",
-            "state_label",
-            "triage_reason",
-            "triage_reason_label",
-            "received_at",
-            "case",
-            "withdrawn_at",
-        ]
-        read_only_fields = fields
+    withdrawn_at = serializers.DateTimeField(read_only=True, allow_null=True)
 
 
 class OrderReceiptSerializer(OrderSerializer):
@@ -149,10 +142,6 @@ class OrderReceiptSerializer(OrderSerializer):
         help_text=_("For a repeated serial: the payload differs from the first one, which is the one kept.")
     )
     message = serializers.SerializerMethodField()
-
-    class Meta(OrderSerializer.Meta):
-        fields = [*OrderSerializer.Meta.fields, "duplicate", "payload_differs", "message"]
-        read_only_fields = fields
 
     def get_duplicate(self, order) -> bool:
         return not self.context["receipt"].created
@@ -168,6 +157,8 @@ class OrderReceiptSerializer(OrderSerializer):
             )
         if not receipt.created:
             return str(_("This serial number was received before: nothing new was written."))
+        if order.state == OrderState.RECEIVED:
+            return str(_("The order has been received; its case follows within seconds."))
         if order.case_id:
             return str(_("Case %(serial)s has been created.") % {"serial": order.case.serial})
         return str(
@@ -183,10 +174,6 @@ class OrderStatusSerializer(OrderSerializer):
         help_text=_("When the case's next running time limit falls due; null when none is running."),
     )
     rating = serializers.CharField(source="case.rating", read_only=True, allow_null=True, default=None)
-
-    class Meta(OrderSerializer.Meta):
-        fields = [*OrderSerializer.Meta.fields, "deadline", "rating"]
-        read_only_fields = fields
 
 
 class WithdrawSerializer(serializers.Serializer):

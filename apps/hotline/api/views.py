@@ -16,7 +16,6 @@ from apps.cases.api.schema import ERROR, action_endpoint
 from apps.core.api.parsers import JSONBodyParser
 from apps.core.api.viewsets import ScopedViewSet
 from apps.hotline import selectors, services
-from apps.hotline.choices import OrderState
 from apps.hotline.filters import OrderFilterSet
 from apps.hotline.models import HotlineOrder
 from apps.integrations.keys import ApiKeyAuthentication
@@ -36,9 +35,27 @@ from .serializers import (
 
 RECEIPT_EXAMPLES = [
     OpenApiExample(
-        _("Mapped: the case was created (201)"),
+        _("Received: it is mapped moments later (202)"),
         response_only=True,
-        status_codes=["201"],
+        status_codes=["202"],
+        value={
+            "serial": "12345-20261123-000187",
+            "state": "received",
+            "state_label": "received, being mapped",
+            "triage_reason": "",
+            "triage_reason_label": "",
+            "received_at": "2026-11-23T09:30:00+08:00",
+            "case": None,
+            "withdrawn_at": None,
+            "duplicate": False,
+            "payload_differs": False,
+            "message": "The order has been received; its case follows within seconds.",
+        },
+    ),
+    OpenApiExample(
+        _("Sent before: nothing written (200)"),
+        response_only=True,
+        status_codes=["200"],
         value={
             "serial": "12345-20261123-000187",
             "state": "mapped",
@@ -55,27 +72,9 @@ RECEIPT_EXAMPLES = [
                 "status_label": "waiting for acceptance",
             },
             "withdrawn_at": None,
-            "duplicate": False,
+            "duplicate": True,
             "payload_differs": False,
-            "message": "Case 202611230004711 has been created.",
-        },
-    ),
-    OpenApiExample(
-        _("Kept for triage (202)"),
-        response_only=True,
-        status_codes=["202"],
-        value={
-            "serial": "12345-20261123-000188",
-            "state": "triage",
-            "state_label": "waiting in the triage queue",
-            "triage_reason": "unknown_category",
-            "triage_reason_label": "the category code is not mapped",
-            "received_at": "2026-11-23T09:31:00+08:00",
-            "case": None,
-            "withdrawn_at": None,
-            "duplicate": False,
-            "payload_differs": False,
-            "message": "The order waits in the triage queue: the category code is not mapped.",
+            "message": "This serial number was received before: nothing new was written.",
         },
     ),
 ]
@@ -102,14 +101,15 @@ class OrderReceiveView(KeyOnlyView):
     @extend_schema(
         summary=_("Deliver a work order from the 12345 hotline"),
         description=_(
+            "The order is kept as sent and answered 202 at once (state `received`); moments later it is "
+            "mapped: an order whose category code and area code both map becomes a case (state `mapped`, "
+            "webhook event case.created), any other waits in the triage queue (state `triage`, with the "
+            "reason), never dropped. Ask GET /orders/{serial}/ or subscribe to the webhooks to follow it. "
             "Idempotent by the serial number: a repeated serial writes nothing and answers 200 with the "
-            "order as the first delivery left it (`duplicate`, and `payload_differs` when the payload is "
-            "not the same). An order whose category code and area code both map becomes a case (201); "
-            "any other is kept in the triage queue (202, with the reason), never dropped."
+            "order as it stands (`duplicate`, and `payload_differs` when the payload is not the same)."
         ),
         request=OrderReceiveSerializer,
         responses={
-            201: OrderReceiptSerializer,
             202: OrderReceiptSerializer,
             200: OrderReceiptSerializer,
             400: ERROR,
@@ -121,18 +121,12 @@ class OrderReceiveView(KeyOnlyView):
     def post(self, request):
         serializer = OrderReceiveSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        receipt = services.order_receive(
+        receipt = services.order_accept(
             client=self.client(request), payload=request.data, **serializer.validated_data
         )
-        order = receipt.order
-        if not receipt.created:
-            code = status.HTTP_200_OK
-        elif order.state == OrderState.MAPPED:
-            code = status.HTTP_201_CREATED
-        else:
-            code = status.HTTP_202_ACCEPTED
+        code = status.HTTP_202_ACCEPTED if receipt.created else status.HTTP_200_OK
         context = {"request": request, "receipt": receipt}
-        return Response(OrderReceiptSerializer(order, context=context).data, code)
+        return Response(OrderReceiptSerializer(receipt.order, context=context).data, code)
 
 
 class OrderDetailView(KeyOnlyView):

@@ -5,6 +5,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from apps.integrations.keys import ApiKeyAuthentication
+from apps.integrations.models import IntegrationClient
 from apps.integrations.scopes import ANY_SCOPE
 
 from .serializers import ClientSerializer
@@ -22,5 +23,6 @@ class ClientMeView(APIView):
         responses={200: ClientSerializer, 401: OpenApiResponse(description=_("No valid API key."))},
     )
     def get(self, request):
-        client = request.auth.client
+        # Read fresh: the key's own copy of its client is kept by the process (apps.integrations.keys).
+        client = IntegrationClient.objects.select_related("area").get(pk=request.auth.client_id)
         return Response(ClientSerializer(client, context={"request": request}).data)
