@@ -110,10 +110,12 @@ def _counter(key: ApiKey) -> str:
     return f"gridgov:apikey:{key.pk}"
 
 
-def keys_changed(**_kwargs) -> None:
+def keys_changed(update_fields=None, **_kwargs) -> None:
     """A key, a client or a user changed: this process reads its keys again from now on, and every process
     does once the change is committed. (Reading too early costs a read and finds the old state, which the
-    new generation then replaces.)"""
+    new generation then replaces.) A person signing in writes only their last login: nothing a key uses."""
+    if update_fields is not None and set(update_fields) <= {"last_login"}:
+        return
     _found.clear()
     transaction.on_commit(_next_generation)
 

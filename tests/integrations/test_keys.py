@@ -3,6 +3,7 @@
 from datetime import timedelta
 
 import pytest
+from django.contrib.auth.models import update_last_login
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import connection
@@ -268,3 +269,10 @@ def test_a_committed_change_renews_the_generation(city, django_capture_on_commit
     with django_capture_on_commit_callbacks(execute=True):
         key_revoke(actor=None, key=client.keys.get())
     assert cache.get(keys.GENERATION) not in (None, before)
+
+
+def test_a_sign_in_does_not_renew_the_generation(city, django_capture_on_commit_callbacks):
+    cache.set(keys.GENERATION, "before", timeout=None)
+    with django_capture_on_commit_callbacks(execute=True):
+        update_last_login(None, city.users["street"])
+    assert cache.get(keys.GENERATION) == "before"
