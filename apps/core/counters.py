@@ -10,6 +10,7 @@ cache's own key, so that the cache API reads and changes what the pipeline wrote
 """
 
 import contextlib
+import logging
 import time
 from dataclasses import dataclass
 from typing import Any
@@ -18,6 +19,7 @@ from django.core.cache import caches
 from django.core.cache.backends.redis import RedisCache
 
 _clients: dict[int, tuple[Any, Any]] = {}
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -35,7 +37,12 @@ def count(name: str, *, window: int, read: str | None = None) -> Count:
     key = f"{name}:{int(time.time() // window)}"
     cache = caches["default"]
     if isinstance(cache, RedisCache):
-        return _count_on_redis(cache, key, window, read)
+        try:
+            client, serializer = _client(cache)
+        except AttributeError:  # Django's Redis backend changed its insides: count through the cache API
+            logger.warning("Counting through the cache API: Django's Redis client was not found")
+        else:
+            return _count_on_redis(cache, (client, serializer), key, window=window, read=read)
     # The counter outlives its window, so that a count taken as the window ends is not lost.
     cache.add(key, 0, timeout=window * 2)
     try:
@@ -52,8 +59,8 @@ def give_back(counted: Count) -> None:
         caches["default"].decr(counted.key)
 
 
-def _count_on_redis(cache: RedisCache, key: str, window: int, read: str | None) -> Count:
-    client, serializer = _client(cache)
+def _count_on_redis(cache: RedisCache, redis, key: str, *, window: int, read: str | None) -> Count:
+    client, serializer = redis
     pipeline = client.pipeline(transaction=False)
     full_key = cache.make_and_validate_key(key)
     pipeline.incr(full_key)
@@ -67,7 +74,8 @@ def _count_on_redis(cache: RedisCache, key: str, window: int, read: str | None) 
 
 def _client(cache: RedisCache):
     """A Redis client on the cache's own connection pool, built once per pool (the cache builds one per
-    call); clients are safe to share between threads."""
+    call); clients are safe to share between threads. This reads Django's private attributes of its Redis
+    backend (5.2), hence the fallback in `count`."""
     pool = cache._cache._get_connection_pool(write=True)
     entry = _clients.get(id(pool))
     if entry is None or entry[0] is not pool:

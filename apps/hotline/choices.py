@@ -29,3 +29,4 @@ class TriageReason(models.TextChoices):
     CATEGORY_RETIRED = "category_retired", _("the mapped category is no longer in use")
     AREA_RETIRED = "area_retired", _("the mapped area has been retired")
     AREA_OUTSIDE_LIMIT = "area_outside_limit", _("the mapped area lies outside the hotline's area limit")
+    NOT_REPORTABLE = "not_reportable", _("the case could not be reported (see the note)")

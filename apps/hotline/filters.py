@@ -10,7 +10,11 @@ class OrderFilterSet(django_filters.FilterSet):
     """The filters of the triage queue and of the received orders, on the pages and in the API."""
 
     q = django_filters.CharFilter(method="search", label=_("serial number or title"))
-    state = django_filters.ChoiceFilter(choices=OrderState.choices, label=_("state"))
+    # Staff never see an order only received (it is in no area yet).
+    state = django_filters.ChoiceFilter(
+        choices=[choice for choice in OrderState.choices if choice[0] != OrderState.RECEIVED],
+        label=_("state"),
+    )
     reason = django_filters.ChoiceFilter(
         field_name="triage_reason", choices=TriageReason.choices, label=_("why it waits")
     )

@@ -109,6 +109,10 @@ class HotlineOrderQuerySet(RestrictedQuerySet):
     def waiting(self):
         return self.filter(state=OrderState.TRIAGE)
 
+    def placed(self):
+        """All but the orders only received: those are in no area yet, and mapped within moments."""
+        return self.exclude(state=OrderState.RECEIVED)
+
 
 class HotlineOrder(PlacedInArea):
     """A work order from the 12345 hotline as received: what was sent, kept whole, and what became of it.

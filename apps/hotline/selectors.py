@@ -32,7 +32,11 @@ def client_order(client, serial: str, *, lock: bool = False) -> HotlineOrder:
 
 def staff_orders(user) -> QuerySet[HotlineOrder]:
     """The orders placed where the user triages cases, newest first: the triage staff's lists."""
-    return HotlineOrder.objects.restrict(user, "triage").select_related("client", "area", "category", "case")
+    return (
+        HotlineOrder.objects.restrict(user, "triage")
+        .placed()
+        .select_related("client", "area", "category", "case")
+    )
 
 
 def triage_queue(user) -> QuerySet[HotlineOrder]:

@@ -47,7 +47,8 @@ NOT_YOURS = gettext_lazy("You may not triage this order.")
 # queues a run again; the beat sweep runs in any case.
 MAP_FLAG = "gridgov:hotline:map-queued"
 MAP_FLAG_SECONDS = 10
-MAP_BATCH = 50
+# Small batches: a batch holds the shared locks of the area trees it placed orders in until it commits.
+MAP_BATCH = 20
 
 logger = logging.getLogger(__name__)
 
@@ -176,8 +177,9 @@ def map_flag_clear() -> None:
 def orders_map(*, batch: int = MAP_BATCH) -> int:
     """Map every received order, oldest first, in batches: each batch is claimed under row locks that other
     workers skip (two workers never map one order) and mapped in one transaction, each order within its
-    own savepoint, so that one that fails stays received, is logged, and is tried again by the next run.
-    Returns how many orders were mapped."""
+    own savepoint. An order whose case the rules refuse goes to the triage queue with the reason; one that
+    fails otherwise stays received, is logged, and is tried again by the next run. Returns how many orders
+    were mapped (into a case or the triage queue)."""
     mapped = 0
     failed: set[int] = set()
     while True:
@@ -193,10 +195,17 @@ def orders_map(*, batch: int = MAP_BATCH) -> int:
                 try:
                     with transaction.atomic():
                         _map(order)
-                    mapped += 1
+                except ValidationError as refusal:
+                    # Refused by the rules, e.g. the hotline's account may no longer report there: the
+                    # order waits for staff with the reason, rather than in no queue at all.
+                    with transaction.atomic():
+                        _not_reportable(order.pk, refusal)
                 except Exception:
+                    # Anything else may pass (a deadlock, a lost connection): the next run tries again.
                     logger.exception("Could not map hotline order %s", order.pk)
                     failed.add(order.pk)
+                    continue
+                mapped += 1
         if len(claimed) < batch:
             return mapped
 
@@ -323,6 +332,17 @@ def _map(order: HotlineOrder) -> None:
     order.save()
 
 
+def _not_reportable(pk: int, refusal: ValidationError) -> None:
+    """Put a received order whose case was refused in the triage queue at the hotline's area limit, with
+    the refusal as its note (read afresh: the failed mapping may have changed the instance)."""
+    order = HotlineOrder.objects.select_related("client__area").get(pk=pk)
+    order.state = OrderState.TRIAGE
+    order.triage_reason = TriageReason.NOT_REPORTABLE
+    order.note = "; ".join(refusal.messages)[:2000]
+    order.area = place_row(order, order.client.area)
+    order.save()
+
+
 def _report(order: HotlineOrder, *, client, category: Category, area: Area) -> Case:
     """The order's case, reported by the client's system account on the hotline channel."""
     case, _created = case_report(
@@ -442,7 +462,9 @@ def order_withdraw(*, client, serial: str, reason: str) -> HotlineOrder:
         order.area = place_row(order, order.client.area)
         placed = ["area", *LEVEL_FIELDS.values()]
     if order.case_id is not None:
-        case = lock(order.case)
+        # By id: a withdrawal that waited for the mapping worker's lock reads the order as mapped, but not
+        # its case through the join.
+        case = lock(Case(pk=order.case_id))
         if not case.is_open:
             raise ConflictError(
                 _("The case of this order is “%(status)s”: it can no longer be withdrawn.")

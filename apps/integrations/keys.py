@@ -16,13 +16,16 @@ revoked key, a deactivated client or a changed scope takes effect at once on eve
 
 import copy
 import hmac
+import logging
 import secrets
 import time
+from dataclasses import dataclass
 
 from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from rest_framework import exceptions
 from rest_framework.authentication import BaseAuthentication, get_authorization_header
 
@@ -39,9 +42,24 @@ SECRET_BYTES = 24
 # How long `last_used_at` may lag: writing it on every call would add a write to every read.
 LAST_USED_PRECISION = 60
 GENERATION = "gridgov:apikeys:generation"
-# The keys this process has found, by the keyed hash of the whole key: (generation, key). Keys of a few
-# systems; a process that is sent many made-up keys keeps none of them (only found keys are kept).
-_found: dict[str, tuple[str | None, ApiKey]] = {}
+# A key kept longer than this is read again whatever the generation says: the bound on how long a change
+# could go unnoticed should renewing the generation fail (the cache down at the moment of the commit).
+KEEP_SECONDS = 60
+NOT_VALID = gettext_lazy("This API key is not valid: unknown, revoked or expired.")
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class _Kept:
+    generation: str
+    since: float
+    key: ApiKey
+
+
+# The keys this process has found, by the keyed hash of the whole key. Keys of a few systems; a process
+# that is sent many made-up keys keeps none of them (only found keys are kept).
+_found: dict[str, _Kept] = {}
 
 
 def key_generate() -> tuple[str, str]:
@@ -73,27 +91,32 @@ def _usable(key: ApiKey) -> bool:
 def key_check(raw: str) -> tuple[ApiKey, int]:
     """The usable key `raw` is, and its calls in this minute with this one (401 for a key that is not
     usable, counting nothing). One round trip to the cache for a key this process knows, and a read of the
-    database for one it does not (or whose generation has passed)."""
+    database for one it does not (or whose generation has passed, or that it has kept for a minute)."""
     hashed = key_hash(raw)
-    known = _found.get(hashed)
-    if known is not None:
-        generation, key = known
-        calls = count(_counter(key), window=60, read=GENERATION)
-        if calls.read != generation:
-            known = None
-    if known is None:
-        generation = cache.get(GENERATION)
-        key = key_find(raw)
-        if key is None:
-            _found.pop(hashed, None)
-            raise exceptions.AuthenticationFailed(
-                _("This API key is not valid: unknown, revoked or expired.")
-            )
-        _found[hashed] = (generation, key)
+    kept = _found.get(hashed)
+    calls = None
+    if kept is not None and time.monotonic() - kept.since < KEEP_SECONDS:
+        calls = count(_counter(kept.key), window=60, read=GENERATION)
+        if calls.read == kept.generation:
+            if not _usable(kept.key):  # expired since it was found
+                raise exceptions.AuthenticationFailed(NOT_VALID)
+            return kept.key, calls.value
+    # The generation is read before the key, so that a change committed in between renews it after.
+    generation = (calls.read if calls is not None else None) or _generation()
+    key = key_find(raw)
+    if key is None:
+        _found.pop(hashed, None)
+        raise exceptions.AuthenticationFailed(NOT_VALID)
+    _found[hashed] = _Kept(generation, time.monotonic(), key)
+    if calls is None:
         calls = count(_counter(key), window=60)
-    elif not _usable(key):  # expired since it was found
-        raise exceptions.AuthenticationFailed(_("This API key is not valid: unknown, revoked or expired."))
     return key, calls.value
+
+
+def _generation() -> str:
+    """The current generation, made when there is none (first use, or the cache lost it)."""
+    cache.add(GENERATION, secrets.token_hex(8), timeout=None)
+    return cache.get(GENERATION)
 
 
 def rate_check(key: ApiKey, calls: int) -> None:
@@ -124,7 +147,10 @@ def _next_generation() -> None:
     # A new random token rather than a count: a count could come back to a value a process already holds
     # after the cache lost it.
     _found.clear()
-    cache.set(GENERATION, secrets.token_hex(8), timeout=None)
+    try:
+        cache.set(GENERATION, secrets.token_hex(8), timeout=None)
+    except Exception:  # the change is committed; the other processes read their keys within KEEP_SECONDS
+        logger.exception("Could not renew the API keys' generation")
 
 
 def key_may_call(key: ApiKey, view, method: str) -> None:
@@ -158,15 +184,23 @@ class ApiKeyAuthentication(BaseAuthentication):
 
     def authenticate_raw(self, request, raw: str):
         """Authenticate `raw` for this request (Open311 sends the key as a parameter instead)."""
-        key, calls = key_check(raw)
-        key_used(key, request)
-        key_may_call(key, request.parser_context.get("view"), request.method)
-        rate_check(key, calls)
-        # The key is kept between calls, its system account's copy is this call's own: what a call loads
-        # onto it (its scope) is loaded afresh by the next.
-        user = copy.copy(key.client.user)
-        forget_scope(user)
-        return user, key
+        kept, calls = key_check(raw)
+        key_used(kept, request)
+        key_may_call(kept, request.parser_context.get("view"), request.method)
+        rate_check(kept, calls)
+        key = _for_this_call(kept)
+        return key.client.user, key
 
     def authenticate_header(self, request):
         return KEYWORD
+
+
+def _for_this_call(kept: ApiKey) -> ApiKey:
+    """This call's own copy of a kept key, its client and its system account: what a call loads onto them
+    (the account's scope, read from its roles) is loaded afresh by the next, so a role granted or revoked
+    counts from the next call on."""
+    key = copy.copy(kept)
+    key.client = copy.copy(kept.client)
+    key.client.user = copy.copy(kept.client.user)
+    forget_scope(key.client.user)
+    return key

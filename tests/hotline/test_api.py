@@ -5,6 +5,8 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from apps.accounts.models import RoleAssignment
+from apps.accounts.services import role_revoke, user_create
 from apps.cases.choices import CaseStatus, Rating
 from apps.cases.models import Case, CaseEvent
 from apps.hotline.choices import OrderState
@@ -62,8 +64,11 @@ def test_an_order_with_unknown_codes_is_mapped_into_the_triage_queue(city, api):
 
 def test_a_received_order_is_in_no_triage_queue_and_the_hotline_can_withdraw_it(city, api):
     api.post(ORDERS, body(), format="json")
-    staff = api_as(city.users["district"])
-    assert staff.get(TRIAGE, {"state": "received"}).json()["count"] == 0
+    superuser = user_create(username="root", password="x-Passw0rd-1", full_name="root", is_superuser=True)
+    for staff in (api_as(city.users["district"]), api_as(superuser)):
+        for state in ("", "triage", "mapped"):
+            assert staff.get(TRIAGE, {"state": state} if state else {}).json()["count"] == 0
+        assert "state" in fields_of(staff.get(TRIAGE, {"state": "received"}))
     response = api.post(order_url("12345-0001", "withdraw"), {"reason": "市民撤诉"}, format="json")
     assert response.status_code == 200
     assert (response.json()["state"], response.json()["case"]) == (OrderState.WITHDRAWN, None)
@@ -71,6 +76,19 @@ def test_a_received_order_is_in_no_triage_queue_and_the_hotline_can_withdraw_it(
     order = HotlineOrder.objects.get()
     assert (order.area, order.district_id) == (city.district, city.district.pk)
     assert Case.objects.count() == 0
+
+
+def test_an_order_whose_case_is_refused_waits_for_triage_with_the_reason(city, hotline, api):
+    # Between the delivery and the mapping, the hotline's system account lost its role.
+    api.post(ORDERS, body(), format="json")
+    role_revoke(actor=None, assignment=RoleAssignment.objects.get(user=hotline.client.user))
+    assert orders_map() == 1
+    order = HotlineOrder.objects.get()
+    assert (order.state, order.triage_reason, order.case) == (OrderState.TRIAGE, "not_reportable", None)
+    assert order.note
+    assert order.area == city.district
+    queue = api_as(city.users["district"]).get(TRIAGE).json()["results"]
+    assert [row["serial"] for row in queue] == ["12345-0001"]
 
 
 def test_a_retry_answers_200_with_the_order_as_it_stands_and_says_when_the_payload_differs(city, api):

@@ -5,6 +5,7 @@ import threading
 
 import pytest
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from apps.cases.models import Case, CaseEvent
 from apps.hotline.choices import OrderState
@@ -72,3 +73,22 @@ def test_two_mapping_workers_at_once_map_each_order_once():
     assert Case.objects.count() == 8
     assert CaseEvent.objects.filter(action="report").count() == 8
     assert HotlineOrder.objects.filter(state=OrderState.TRIAGE).count() == 4
+
+
+def test_outside_a_transaction_an_intake_is_two_statements_and_a_retry_three():
+    """What the API runs in production (autocommit): the order's insert and the call log; a retry's refused
+    insert, the known serial and the call log. No BEGIN, COMMIT or savepoint."""
+    city = build_city()
+    api = api_with_key(hotline_for(city).key)
+    api.post(ORDERS, body("warm-up"), format="json")  # the key is found and its last use written
+    with CaptureQueriesContext(connection) as first:
+        assert api.post(ORDERS, body("12345-0002"), format="json").status_code == 202
+    with CaptureQueriesContext(connection) as retry:
+        assert api.post(ORDERS, body("12345-0002"), format="json").status_code == 200
+
+    def verbs(captured):
+        return [query["sql"].split()[0] for query in captured.captured_queries]
+
+    assert verbs(first) == ["INSERT", "INSERT"], first.captured_queries
+    assert verbs(retry) == ["INSERT", "SELECT", "INSERT"], retry.captured_queries
+    assert HotlineOrder.objects.filter(serial="12345-0002").count() == 1

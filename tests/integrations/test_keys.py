@@ -10,14 +10,16 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from apps.accounts.models import RoleAssignment
 from apps.accounts.roles import Role
-from apps.accounts.services import role_grant
+from apps.accounts.services import role_grant, role_revoke
 from apps.integrations import keys
 from apps.integrations.models import ApiCall, ApiKey, IntegrationClient
 from apps.integrations.scopes import KeyScope
 from apps.integrations.services import client_register, client_update, key_issue, key_revoke, key_rotate
 from tests.cases.api_support import report
 from tests.dispatch.support import install_clock
+from tests.hotline.support import hotline_for, order_url, receive
 
 from .support import api_with_key, register
 
@@ -276,3 +278,13 @@ def test_a_sign_in_does_not_renew_the_generation(city, django_capture_on_commit_
     with django_capture_on_commit_callbacks(execute=True):
         update_last_login(None, city.users["street"])
     assert cache.get(keys.GENERATION) == "before"
+
+
+def test_a_role_revoked_counts_from_the_next_call_on_a_kept_key(city):
+    hotline = hotline_for(city)
+    receive(hotline)
+    api = api_with_key(hotline.key)
+    assert api.get(order_url("12345-0001")).status_code == 200
+    role_revoke(actor=None, assignment=RoleAssignment.objects.get(user=hotline.client.user))
+    # The key is still kept by the process; the system account's scope is read afresh by every call.
+    assert api.get(order_url("12345-0001")).status_code == 404

@@ -122,7 +122,7 @@ class OrderSerializer(serializers.Serializer):
     """Where an order stands: its state, and its case once there is one. (A plain serializer: the hotline
     reads it on every delivery, and a model serializer builds its fields anew each time.)"""
 
-    serial = serializers.CharField(read_only=True)
+    serial = serializers.CharField(read_only=True, max_length=64)
     state = serializers.ChoiceField(choices=OrderState.choices, read_only=True)
     state_label = serializers.CharField(source="get_state_display", read_only=True)
     triage_reason = serializers.ChoiceField(choices=TriageReason.choices, read_only=True, allow_blank=True)

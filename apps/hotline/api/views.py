@@ -202,7 +202,7 @@ class TriageViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedView
     permission_classes = [IsAuthenticated, MayTriage]
 
     def get_queryset(self):
-        queryset = self.queryset.restrict(self.request.user, "triage")
+        queryset = self.queryset.restrict(self.request.user, "triage").placed()
         if self.action == "list" and "state" not in self.request.query_params:
             return queryset.waiting()
         return queryset
