@@ -96,6 +96,24 @@ def browser_type_launch_args(browser_type_launch_args):
 
 
 @pytest.fixture
+def redis_cache(settings):
+    """The default cache on the test Redis, as in production (the API keys' counters and generation, the
+    public report's throttle), emptied before and after the test."""
+    from django.core.cache import cache
+
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": settings.REDIS_URL,
+            "KEY_PREFIX": "test",
+        }
+    }
+    cache.clear()
+    yield cache
+    cache.clear()
+
+
+@pytest.fixture
 def password() -> str:
     return PASSWORD
 

@@ -201,20 +201,11 @@ def test_reports_through_one_code_are_throttled(city, resident, point, settings)
 
 
 @pytest.mark.redis
-def test_the_throttle_counts_in_redis(city, resident, point, settings):
-    settings.CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": settings.REDIS_URL,
-            "KEY_PREFIX": "test-public-report",
-        }
-    }
-    cache.clear()
+def test_the_throttle_counts_in_redis(city, resident, point, settings, redis_cache):
     settings.GRIDGOV_PUBLIC_REPORTS_PER_HOUR = 1
     assert resident.post(report_url(point), report_data(city)).status_code == 302
     assert resident.post(report_url(point), report_data(city)).status_code == 429
     assert Case.objects.count() == 1
-    cache.clear()
 
 
 def test_unknown_and_retired_codes_answer_404(city, resident, point):

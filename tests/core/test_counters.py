@@ -13,15 +13,10 @@ LOCAL = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache",
 @pytest.fixture(params=["local", pytest.param("redis", marks=pytest.mark.redis)])
 def backend(request, settings):
     if request.param == "redis":
-        settings.CACHES = {
-            "default": {
-                "BACKEND": "django.core.cache.backends.redis.RedisCache",
-                "LOCATION": settings.REDIS_URL,
-                "KEY_PREFIX": "test-counters",
-            }
-        }
-    else:
-        settings.CACHES = LOCAL
+        request.getfixturevalue("redis_cache")
+        yield request.param
+        return
+    settings.CACHES = LOCAL
     cache.clear()
     yield request.param
     cache.clear()
@@ -59,15 +54,7 @@ def test_each_window_counts_on_its_own(backend, monkeypatch):
 
 
 @pytest.mark.redis
-def test_on_redis_a_count_expires_with_its_window(settings):
-    settings.CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": settings.REDIS_URL,
-            "KEY_PREFIX": "test-counters-ttl",
-        }
-    }
+def test_on_redis_a_count_expires_with_its_window(redis_cache):
     counted = count("calls", window=60)
-    client = cache._cache.get_client(write=True)
-    assert 60 < client.ttl(cache.make_and_validate_key(counted.key)) <= 120
-    cache.clear()
+    client = redis_cache._cache.get_client(write=True)
+    assert 60 < client.ttl(redis_cache.make_and_validate_key(counted.key)) <= 120

@@ -6,7 +6,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from apps.accounts.models import RoleAssignment
-from apps.accounts.services import role_revoke, user_create
+from apps.accounts.services import role_revoke
 from apps.cases.choices import CaseStatus, Rating
 from apps.cases.models import Case, CaseEvent
 from apps.hotline.choices import OrderState
@@ -62,9 +62,8 @@ def test_an_order_with_unknown_codes_is_mapped_into_the_triage_queue(city, api):
     assert HotlineOrder.objects.waiting().count() == 1
 
 
-def test_a_received_order_is_in_no_triage_queue_and_the_hotline_can_withdraw_it(city, api):
+def test_a_received_order_is_in_no_triage_queue_and_the_hotline_can_withdraw_it(city, api, superuser):
     api.post(ORDERS, body(), format="json")
-    superuser = user_create(username="root", password="x-Passw0rd-1", full_name="root", is_superuser=True)
     for staff in (api_as(city.users["district"]), api_as(superuser)):
         for state in ("", "triage", "mapped"):
             assert staff.get(TRIAGE, {"state": state} if state else {}).json()["count"] == 0

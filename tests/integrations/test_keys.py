@@ -243,26 +243,15 @@ def test_a_key_kept_by_the_process_stops_when_revoked_here(city):
 
 
 @pytest.mark.redis
-def test_a_key_kept_by_the_process_stops_when_another_process_revokes_it(city, settings):
-    settings.CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": settings.REDIS_URL,
-            "KEY_PREFIX": "test-keys-generation",
-        }
-    }
-    cache.clear()
+def test_a_key_kept_by_the_process_stops_when_another_process_revokes_it(city, redis_cache):
     client, raw = register(city.streets[0])
     api = api_with_key(raw)
-    try:
-        assert api.get(ME).status_code == 200
-        # Another process revokes it: its row changes, and its commit renews the generation in Redis.
-        ApiKey.objects.filter(client=client).update(revoked_at=timezone.now())
-        assert api.get(ME).status_code == 200  # this process has not heard of it yet
-        cache.set(keys.GENERATION, "renewed by another process", timeout=None)
-        assert api.get(ME).status_code == 401
-    finally:
-        cache.clear()
+    assert api.get(ME).status_code == 200
+    # Another process revokes it: its row changes, and its commit renews the generation in Redis.
+    ApiKey.objects.filter(client=client).update(revoked_at=timezone.now())
+    assert api.get(ME).status_code == 200  # this process has not heard of it yet
+    redis_cache.set(keys.GENERATION, "renewed by another process", timeout=None)
+    assert api.get(ME).status_code == 401
 
 
 def test_a_committed_change_renews_the_generation(city, django_capture_on_commit_callbacks):
